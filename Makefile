@@ -1,0 +1,51 @@
+# The two commands of the compendium (README.md):
+#   make figures   create the pinned environment, execute every notebook, write figures/
+#   make test      the same environment plus test extras, then every test
+# Both need only Python 3.11 on the machine; everything else is installed here.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+VPY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: figures test env test-env data benchmark clean-env lock
+
+figures: $(VENV)/.figures-env
+	$(VPY) -m paper_lib.build --jobs $(JOBS) $(if $(FORCE),--force,) $(NOTEBOOKS)
+
+test: $(VENV)/.test-env
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+env: $(VENV)/.figures-env
+test-env: $(VENV)/.test-env
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.figures-env: requirements/figures.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(VPY) --require-hashes -r requirements/figures.lock
+	$(UV) pip install --quiet --python $(VPY) --no-deps -e .
+	touch $@
+
+$(VENV)/.test-env: requirements/test.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(VPY) --require-hashes -r requirements/test.lock
+	$(UV) pip install --quiet --python $(VPY) --no-deps -e .
+	touch $(VENV)/.figures-env $@
+
+# Regenerate the reference dataset (byte-identical to the committed files) and its registry.
+data: $(VENV)/.figures-env
+	$(VPY) data/generate.py
+
+benchmark: $(VENV)/.figures-env
+	$(VPY) benchmarks/build_speed.py
+
+# Re-resolve the pins after editing pyproject.toml.
+lock: | $(UV)
+	$(UV) pip compile -q --python-version 3.11 --generate-hashes pyproject.toml -o requirements/figures.lock
+	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra test pyproject.toml -c requirements/figures.lock -o requirements/test.lock
+
+clean-env:
+	rm -rf $(VENV)

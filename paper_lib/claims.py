@@ -1,0 +1,169 @@
+"""Compare what a notebook computed with the article's numbers (the ledger, ``ledger.yaml``).
+
+In a notebook::
+
+    claims = Claims("fig2")
+    claims.add("sigma_30C_LiBH4", sigma, stderr)      # a number, with its standard error
+    claims.add("trend_composites_linear_arrhenius", True, note="no jump in any composite")
+    claims.save()                                      # figures/claims/fig2.json; shows the table
+
+:func:`merge` (run by the build) writes ``figures/claims.json`` and ``figures/REPRODUCTION.md``.
+Status: ``reproduced`` when |computed - paper| is within the tolerance, ``deviates`` (with the
+reason) otherwise, ``not_computed`` (with the reason) for claims no notebook computes yet.
+"""
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .output import atomic_write_text, output_dir
+
+LEDGER = Path(__file__).with_name("ledger.yaml")
+PENDING = "no notebook of the compendium computes this claim yet"
+
+
+@lru_cache(maxsize=1)
+def ledger() -> dict:
+    """``{claim id: ledger entry}`` in ledger order."""
+    return {entry["id"]: entry for entry in yaml.safe_load(LEDGER.read_text())["claims"]}
+
+
+def rounded(value, digits=4):
+    """``value`` to ``digits`` significant figures (stable text in committed outputs)."""
+    if value is None or isinstance(value, bool):
+        return value
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.{digits}g}")
+
+
+def status(entry, computed):
+    """``(status, reason)`` of a computed value against a ledger entry."""
+    tol = entry["tolerance"]
+    if "equal" in tol:
+        ok = bool(computed) == bool(entry["paper"])
+        return ("reproduced", None) if ok else ("deviates", f"the data give {computed!r}, the article {entry['paper']!r}")
+    paper = entry["paper"]
+    allowed = tol["abs"] if "abs" in tol else abs(paper) * tol["rel"]
+    diff = computed - paper
+    if abs(diff) <= allowed * (1 + 1e-9):
+        return "reproduced", None
+    rel = f" ({diff / paper:+.1%})" if paper else ""
+    return "deviates", f"differs from the article by {rounded(diff, 3):g} {entry['unit']}{rel}; tolerance {rounded(allowed, 3):g}"
+
+
+class Claims:
+    """The claims one notebook computes; only the notebook the ledger names may record a claim."""
+
+    def __init__(self, notebook):
+        self.notebook = notebook
+        self.rows = {}
+
+    def add(self, claim_id, computed, uncertainty=None, *, note=None):
+        entry = ledger().get(claim_id)
+        if entry is None:
+            raise KeyError(f"'{claim_id}' is not a claim of the ledger ({LEDGER.name})")
+        if entry.get("notebook") != self.notebook:
+            raise ValueError(f"claim '{claim_id}' belongs to notebook {entry.get('notebook')!r}, not {self.notebook!r}")
+        if not isinstance(computed, bool):
+            computed = rounded(computed)
+        state, reason = status(entry, computed)
+        self.rows[claim_id] = {"id": claim_id, "figure": entry["figure"], "quantity": entry["quantity"],
+                               "unit": entry["unit"], "paper": entry.get("paper"), "computed": computed,
+                               "uncertainty": rounded(uncertainty, 2), "tolerance": entry["tolerance"],
+                               "status": state, "reason": reason, "note": note, "notebook": self.notebook}
+        return self.rows[claim_id]
+
+    def table(self) -> str:
+        """A fixed-width text table (deterministic, for the committed notebook output)."""
+        lines = [f"{'claim':44s} {'article':>10s} {'computed':>10s} {'+/-':>9s}  {'unit':10s} status"]
+        for row in self.rows.values():
+            unc = "" if row["uncertainty"] is None else f"{row['uncertainty']:.2g}"
+            lines.append(f"{row['id']:44s} {_fmt(row['paper']):>10s} {_fmt(row['computed']):>10s} "
+                         f"{unc:>9s}  {row['unit']:10s} {row['status']}")
+        return "\n".join(lines)
+
+    def save(self, directory=None):
+        """Write ``claims/<notebook>.json`` (under the build's output folder) and print the table."""
+        owned = [cid for cid, e in ledger().items() if e.get("notebook") == self.notebook]
+        missing = [cid for cid in owned if cid not in self.rows]
+        if missing:
+            raise ValueError(f"notebook {self.notebook} owns claims it did not compute: {missing}")
+        target = Path(directory or output_dir()) / "claims" / f"{self.notebook}.json"
+        atomic_write_text(target, json.dumps(list(self.rows.values()), indent=1) + "\n")
+        print(self.table())
+        n_ok = sum(r["status"] == "reproduced" for r in self.rows.values())
+        print(f"\n{n_ok}/{len(self.rows)} claims reproduced")
+
+
+def _fmt(value):
+    if isinstance(value, bool):
+        return str(value)
+    return "" if value is None else f"{value:.4g}"
+
+
+def merge(claims_dir=paths.CLAIMS_DIR, figures=paths.FIGURES, reference_data=True):
+    """Write ``claims.json`` (every ledger claim) and ``REPRODUCTION.md`` from the notebooks' files."""
+    computed = {}
+    for path in sorted(Path(claims_dir).glob("*.json")):
+        for row in json.loads(path.read_text()):
+            computed[row["id"]] = row
+    rows = []
+    for cid, entry in ledger().items():
+        row = computed.get(cid) or {
+            "id": cid, "figure": entry["figure"], "quantity": entry["quantity"], "unit": entry["unit"],
+            "paper": entry.get("paper", entry.get("paper_range")), "computed": None, "uncertainty": None,
+            "tolerance": entry["tolerance"], "status": "not_computed", "reason": PENDING,
+            "note": None, "notebook": entry.get("notebook")}
+        rows.append(row)
+    doc = {"article": "Gao et al., Adv. Mater. 2025, DOI 10.1002/adma.202508008",
+           "data": "reference dataset (generated from the article's values; not measurements)" if reference_data
+           else "measured data", "claims": rows}
+    atomic_write_text(Path(figures) / "claims.json", json.dumps(doc, indent=1) + "\n")
+    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data))
+    return rows
+
+
+def report(rows, reference_data=True) -> str:
+    """The readable reproduction report."""
+    count = lambda s: sum(r["status"] == s for r in rows)
+    out = ["# Reproduction report", "",
+           "Gao et al., Adv. Mater. 2025, DOI 10.1002/adma.202508008: every number the article states, and "
+           "whether the compendium's analysis gives it back.", ""]
+    if reference_data:
+        out += ["> **The data are the compendium's reference dataset**: files generated from the article's "
+                "reported values with physical forward models, noise and artefacts (data/README.md). "
+                "'Reproduced' here proves the analysis pipeline, not the measurements.", ""]
+    out += [f"Claims: {len(rows)}; reproduced {count('reproduced')}, deviates {count('deviates')}, "
+            f"not computed {count('not_computed')}.", ""]
+    by_figure = {}
+    for r in rows:
+        if r["status"] != "not_computed":
+            by_figure.setdefault(r["notebook"], []).append(r)
+    for notebook in sorted(by_figure, key=_figure_order):
+        out += [f"## {notebook}", "", "| claim | quantity | article | computed | ± | unit | status |",
+                "|---|---|---|---|---|---|---|"]
+        for r in by_figure[notebook]:
+            unc = "" if r["uncertainty"] is None else f"{r['uncertainty']:.2g}"
+            status_text = r["status"] + (f": {r['reason']}" if r.get("reason") else "")
+            out.append(f"| `{r['id']}` | {r['quantity']} | {_fmt(r['paper'])} | {_fmt(r['computed'])} | {unc} "
+                       f"| {r['unit']} | {status_text} |")
+            if r.get("note"):
+                out.append(f"| | ↳ {r['note']} | | | | | |")
+        out.append("")
+    pending = [r for r in rows if r["status"] == "not_computed"]
+    if pending:
+        out += ["## Not computed yet", "", ", ".join(f"`{r['id']}`" for r in pending), ""]
+    return "\n".join(out)
+
+
+def _figure_order(name):
+    """fig1, fig2, ..., figS1, figS2, ... in numeric order."""
+    supplementary = name.startswith("figS")
+    number = name[4:] if supplementary else name[3:]
+    return (supplementary, int(number) if number.isdigit() else 0, name)

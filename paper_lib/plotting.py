@@ -1,0 +1,70 @@
+"""One style for every figure, a visible mark on reference-data figures, and saving with provenance.
+
+PNG and PDF are written atomically, with the provenance record (data hashes, parameters, code hash,
+versions) in their metadata and in ``provenance/<figure>.json`` beside them; the build collects these
+into figures/MANIFEST.json. No dates go into the files, so rebuilding gives identical bytes.
+"""
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+from . import provenance
+from .output import atomic_path, atomic_write_text, output_dir
+
+STYLE = Path(__file__).with_name("paper.mplstyle")
+REFERENCE_MARK = "REFERENCE DATA: generated from the article's values, not measurements"
+
+
+def use_style():
+    """Apply the compendium's matplotlib style (call once at the top of a notebook)."""
+    import matplotlib.pyplot as plt
+
+    plt.style.use(STYLE)
+
+
+def mark_reference(fig, reference_data=True):
+    """Stamp the 'reference data' mark on ``fig`` (bottom right) when the data are generated."""
+    if reference_data:
+        fig.text(0.995, 0.005, REFERENCE_MARK, ha="right", va="bottom", fontsize=6, color="#b00000",
+                 alpha=0.85, transform=fig.transFigure)
+
+
+def save(fig, figure, *, notebook, data=(), parameters=None, reference_data=True, directory=None):
+    """Save ``fig`` as ``<figure>.png`` and ``.pdf`` with its provenance; return the record."""
+    mark_reference(fig, reference_data)
+    record = provenance.record(figure, notebook, data, _portable(parameters), reference_data)
+    text = json.dumps(record, sort_keys=True)
+    out = Path(directory or output_dir())
+    with atomic_path(out / f"{figure}.png") as tmp:
+        fig.savefig(tmp, format="png", metadata={"Title": figure, "Description": text, "Software": None})
+    with atomic_path(out / f"{figure}.pdf") as tmp:
+        fig.savefig(tmp, format="pdf", metadata={"Title": figure, "Subject": text, "Keywords": "paper_lib provenance",
+                                                  "Creator": None, "Producer": None, "CreationDate": None,
+                                                  "ModDate": None})
+    atomic_write_text(out / "provenance" / f"{figure}.json", json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return record
+
+
+def _portable(parameters):
+    """Parameters with absolute paths reduced to repository-relative ones (no machine paths)."""
+    from . import paths
+
+    clean = {}
+    for key, value in (parameters or {}).items():
+        if isinstance(value, str) and value.startswith("/"):
+            value = paths.relative(value)
+        clean[key] = value
+    return clean
+
+
+def read_png_provenance(path) -> dict:
+    """The provenance record stored in a PNG written by :func:`save`."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return json.loads(image.text["Description"])
+
+
+matplotlib.rcParams["svg.hashsalt"] = "paper_lib"

@@ -1,0 +1,80 @@
+"""One reader per file format, chosen by the manifest's ``format`` or sniffed from the file.
+
+Every reader takes a path and returns an ``xarray.Dataset`` in the canonical schema of its kind
+(:mod:`paper_lib.schema`); :func:`read` adds the provenance attributes (source file, sha256,
+measurement id, sample, conditions). Structure readers return ``ase.Atoms`` objects instead.
+"""
+
+from importlib import import_module
+from pathlib import Path
+
+from .. import paths, registry
+from ..errors import InputError
+
+# format name -> (module in this package, function)
+FORMATS = {
+    "biologic-mpt": ("eis_biologic", "read_mpt"),
+    "biologic-mpr": ("eis_biologic", "read_mpr"),
+    "gamry-dta": ("eis_gamry", "read_dta"),
+    "zview-z": ("eis_zview", "read_z"),
+    "eis-csv": ("eis_csv", "read_csv"),
+    "bruker": ("nmr", "read_bruker"),
+    "jcamp-nmr": ("nmr", "read_jcamp"),
+    "neb-extxyz": ("structures", "read_neb"),
+    "extxyz": ("structures", "read_structure"),
+    "vasp": ("structures", "read_structure"),
+}
+_BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta", ".z": "zview-z",
+              ".jdx": "jcamp-nmr", ".dx": "jcamp-nmr", ".vasp": "vasp"}
+_BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
+                   ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
+                   ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz"}
+
+
+def sniff(path, kind=None) -> str:
+    """Guess the format of ``path`` from its name and content; raise :class:`InputError` if unknown."""
+    path = Path(path)
+    if path.is_dir():
+        if (path / "acqus").exists():
+            return "bruker"
+        raise InputError(path, "a folder, but not a Bruker data set (no 'acqus' file)")
+    suffix = path.suffix.lower()
+    if (kind, suffix) in _BY_KIND_SUFFIX:
+        return _BY_KIND_SUFFIX[(kind, suffix)]
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    if path.name.upper().startswith(("POSCAR", "CONTCAR")):
+        return "vasp"
+    raise InputError(path, f"cannot tell the file format from its name; give 'format' (one of {sorted(FORMATS)})")
+
+
+def reader(fmt):
+    """The reader function of format ``fmt``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {sorted(FORMATS)}")
+    module, function = FORMATS[fmt]
+    return getattr(import_module(f"{__name__}.{module}"), function)
+
+
+def read_file(path, fmt=None, kind=None):
+    """Read one file with its format's reader (sniffed when ``fmt`` is None)."""
+    return reader(fmt or sniff(path, kind))(Path(path))
+
+
+def read(measurement):
+    """Read a :class:`paper_lib.manifest.Measurement`, hash-checked, with provenance in ``attrs``."""
+    path = measurement.local_file()
+    fmt = measurement.format or sniff(path, measurement.kind)
+    data = reader(fmt)(path)
+    provenance = {"measurement": measurement.id, "sample": measurement.sample, "kind": measurement.kind,
+                  "format": fmt, "source_file": paths.relative(path),
+                  "sha256": registry.sha256(path) if path.is_file() else "",
+                  **{k: v for k, v in measurement.conditions.items() if isinstance(v, (str, int, float))}}
+    if hasattr(data, "attrs"):
+        data.attrs.update(provenance)
+    elif isinstance(data, list):
+        for atoms in data:
+            atoms.info.update({k: v for k, v in provenance.items() if k != "kind"})
+    else:
+        data.info.update({k: v for k, v in provenance.items() if k != "kind"})
+    return data

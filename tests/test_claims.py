@@ -1,0 +1,62 @@
+"""The claims ledger: tolerances decide the status; ownership and completeness are enforced."""
+
+import json
+
+import pytest
+import yaml
+
+from paper_lib import claims, paths
+
+
+def test_ledger_has_every_claim_of_the_article_with_a_tolerance():
+    shared = paths.ROOT.parent / "shared" / "paper" / "claims.yaml"
+    ledger = claims.ledger()
+    if shared.exists():
+        source = yaml.safe_load(shared.read_text())
+        ids = [c["id"] for c in source["claims"]] + [c["id"] for c in source["trend_claims"]]
+        assert list(ledger) == ids
+    for entry in ledger.values():
+        assert set(entry["tolerance"]) <= {"abs", "rel", "equal"} and entry["tolerance"]
+
+
+def test_status_by_tolerance():
+    entry = {"paper": 2.2e-4, "unit": "S/cm", "tolerance": {"rel": 0.05}}
+    assert claims.status(entry, 2.25e-4) == ("reproduced", None)
+    state, reason = claims.status(entry, 2.5e-4)
+    assert state == "deviates" and "+13.6%" in reason
+    assert claims.status({"paper": 0.44, "unit": "eV", "tolerance": {"abs": 0.02}}, 0.455)[0] == "reproduced"
+    assert claims.status({"paper": True, "unit": "boolean", "tolerance": {"equal": True}}, False)[0] == "deviates"
+
+
+def test_notebook_may_only_record_its_own_claims(tmp_path):
+    c = claims.Claims("figS13")
+    with pytest.raises(ValueError, match="belongs to notebook"):
+        c.add("sigma_30C_LiBH4", 3.2e-8)
+    with pytest.raises(KeyError):
+        c.add("no_such_claim", 1.0)
+    c.add("Ea_LiBH4_70LiNBH", 0.4412345, 0.00312)
+    with pytest.raises(ValueError, match="did not compute"):
+        c.save(tmp_path)
+    c.add("Ea_LiBH4_HT_P63mc", 1.2, 0.01)
+    c.save(tmp_path)
+    rows = json.loads((tmp_path / "claims" / "figS13.json").read_text())
+    assert rows[0]["computed"] == 0.4412 and rows[0]["uncertainty"] == 0.0031
+    assert rows[1]["status"] == "deviates" and "tolerance" in rows[1]["reason"]
+
+
+def test_merge_lists_every_claim(tmp_path):
+    c = claims.Claims("figS13")
+    c.add("Ea_LiBH4_70LiNBH", 0.44, 0.003)
+    c.add("Ea_LiBH4_HT_P63mc", 0.90, 0.01)
+    c.save(tmp_path)
+    rows = claims.merge(tmp_path / "claims", tmp_path)
+    assert len(rows) == len(claims.ledger())
+    doc = json.loads((tmp_path / "claims.json").read_text())
+    by_id = {r["id"]: r for r in doc["claims"]}
+    assert by_id["Ea_LiBH4_70LiNBH"]["status"] == "reproduced"
+    assert by_id["lco_ICE"]["status"] == "not_computed" and by_id["lco_ICE"]["reason"]
+    for row in doc["claims"]:
+        assert {"id", "figure", "quantity", "unit", "paper", "computed", "uncertainty", "tolerance",
+                "status", "notebook"} <= row.keys()
+    text = (tmp_path / "REPRODUCTION.md").read_text()
+    assert "reference dataset" in text and "## figS13" in text
