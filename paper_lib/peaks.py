@@ -267,8 +267,23 @@ def fit_peaks(x, y=None, components=2, baseline="linear", shape="gaussian", wind
     total = "+".join(f"{n}_amplitude" for n in names)
     for n in names:
         params.add(f"{n}_areafraction", expr=f"{n}_amplitude/({total})")
+    _off_midpoint(params)
     result = model.fit(y, params, x=x)
     return _package(result, x, y, dim, x_attrs, y_attrs, specs, names, baseline)
+
+
+def _off_midpoint(params):
+    """Move a bounded starting value off the exact middle of its bounds.
+
+    lmfit maps a bounded parameter to an internal arcsin variable that is exactly 0 there, and the
+    finite-difference Jacobian of leastsq then never moves it (observed: the center is reported
+    'at initial value' without an error). A shift of 1e-6 of the bound range avoids this.
+    """
+    for par in params.values():
+        if par.expr is None and par.vary and np.isfinite(par.min) and np.isfinite(par.max):
+            mid, width = 0.5 * (par.min + par.max), par.max - par.min
+            if abs(par.value - mid) < 1e-9 * width:
+                par.set(value=mid + 1e-6 * width)
 
 
 def _package(result, x, y, dim, x_attrs, y_attrs, specs, names, baseline):

@@ -28,6 +28,19 @@ def sha256(path) -> str:
     return pooch.file_hash(str(path), alg="sha256")
 
 
+def content_hash(path) -> str:
+    """sha256 of a file, or of a folder's files (relative names and their hashes, in name order)."""
+    path = Path(path)
+    if path.is_file():
+        return sha256(path)
+    import hashlib
+
+    digest = hashlib.sha256()
+    for item in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{item.relative_to(path).as_posix()} {sha256(item)}\n".encode())
+    return digest.hexdigest()
+
+
 def parse_registry(path=paths.REGISTRY) -> dict:
     """``{relative name: sha256}`` from a pooch registry file (``name hash`` per line)."""
     path = Path(path)

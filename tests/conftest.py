@@ -1,8 +1,12 @@
 """Shared test settings: headless matplotlib; 'in CI' means a component may not be skipped."""
 
 import os
+import tempfile
 
 import matplotlib
+
+# Notebooks run by the tests (nbval, the browser) write their figures here, never into figures/.
+os.environ.setdefault("PAPER_LIB_OUTPUT_DIR", tempfile.mkdtemp(prefix="paper-lib-test-"))
 
 matplotlib.use("Agg")
 

@@ -68,7 +68,7 @@ def read(measurement):
     data = reader(fmt)(path)
     provenance = {"measurement": measurement.id, "sample": measurement.sample, "kind": measurement.kind,
                   "format": fmt, "source_file": paths.relative(path),
-                  "sha256": registry.sha256(path) if path.is_file() else "",
+                  "sha256": registry.content_hash(path),
                   **{k: v for k, v in measurement.conditions.items() if isinstance(v, (str, int, float))}}
     if hasattr(data, "attrs"):
         data.attrs.update(provenance)

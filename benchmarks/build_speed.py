@@ -1,0 +1,62 @@
+"""Benchmark of the build: cold `make figures` sequential vs parallel, no-op rebuild, `import paper_lib`.
+
+    .venv/bin/python benchmarks/build_speed.py [--repeat 3]
+
+Runs in a temporary copy of the tracked files (the work tree is not touched) and prints the figures.
+Targets: parallel >= 1.7x faster than sequential on 2 cores, no-op rebuild < 2 s, import < 0.5 s.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_tree(dest):
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in filter(None, files.split("\0")):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+
+
+def timed(cmd, cwd, env):
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=1, help="cold builds of each kind")
+    args = parser.parse_args()
+    jobs = os.cpu_count() or 2
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "compendium"
+        copy_tree(copy)
+        env = {**os.environ, "PYTHONPATH": str(copy)}
+        build = [sys.executable, "-m", "paper_lib.build"]
+        seq = [timed(build + ["--force", "--jobs", "1"], copy, env) for _ in range(args.repeat)]
+        par = [timed(build + ["--force", "--jobs", str(jobs)], copy, env) for _ in range(args.repeat)]
+        noop = [timed(build, copy, env) for _ in range(3)]
+        imp = [timed([sys.executable, "-c", "import paper_lib"], copy, env)
+               - timed([sys.executable, "-c", "pass"], copy, env) for _ in range(5)]
+    n = len(list((ROOT / "notebooks").glob("fig*.ipynb")))
+    seq_t, par_t = statistics.median(seq), statistics.median(par)
+    print(f"notebooks: {n}, cores: {jobs}")
+    print(f"cold build, sequential (--jobs 1): {seq_t:7.1f} s")
+    print(f"cold build, parallel (--jobs {jobs}):   {par_t:7.1f} s   speed-up {seq_t / par_t:.2f}x (target >= 1.7x)")
+    print(f"no-op rebuild:                     {statistics.median(noop):7.2f} s   (target < 2 s)")
+    print(f"import paper_lib:                  {statistics.median(imp):7.3f} s   (target < 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+"""Equivalent-circuit analysis of impedance spectra of solid electrolytes between blocking electrodes.
+
+Sign convention: Z = Z' + jZ'' (a capacitive arc has Z'' < 0), frequencies in Hz, impedances in ohm.
+
+Circuit elements (parameter units):
+
+* ``R0`` (ohm) series resistance (leads, contacts) -- in the arc-absent model, the high-frequency
+  intercept, i.e. leads + electrolyte;
+* ``L`` (H) series inductance of the leads (optional, used when the spectrum turns inductive);
+* ``R1 | CPE1`` bulk (``R1`` ohm, ``Q1`` F s^(n1-1), ``n1``); ``R2 | CPE2`` grain boundaries (optional);
+* ``CPE_el`` blocking electrodes (``Qel`` F s^(nel-1), ``nel``): the low-frequency spike.
+
+A fast conductor (sigma >~ 1e-5 S/cm) relaxes at 1/(2 pi tau), tau = eps0 eps_r / sigma, far above the
+highest measured frequency: only the intercept and the spike are visible. :func:`fit_spectrum` with
+``model="auto"`` fits the arc-present and the arc-absent models and keeps the one with the lower BIC.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from .schema import make_dataset, variable
+
+UNITS = {"R0": "ohm", "L": "H", "R1": "ohm", "Q1": "F s^(n-1)", "n1": "1", "R2": "ohm", "Q2": "F s^(n-1)",
+         "n2": "1", "Qel": "F s^(n-1)", "nel": "1"}
+# Models: parameter names (L added when the spectrum is inductive) and a circuit description.
+MODELS = {
+    "spike": (("R0", "Qel", "nel"), "R0-L-CPE_el"),
+    "arc": (("R0", "R1", "Q1", "n1", "Qel", "nel"), "R0-L-(R1|CPE1)-CPE_el"),
+    "arc+gb": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2", "Qel", "nel"), "R0-L-(R1|CPE1)-(R2|CPE2)-CPE_el"),
+}
+_LOG_BOUNDS = {"R": (-4.0, 11.0), "L": (-13.0, -3.0), "Q": (-18.0, 1.0)}
+_N_BOUNDS = {"n1": (0.5, 1.0), "n2": (0.4, 1.0), "nel": (0.3, 1.0)}
+
+
+def cpe(q, n, omega):
+    """Impedance (ohm) of a constant-phase element 1/(Q (j omega)^n); omega in rad/s."""
+    return 1.0 / (q * (1j * omega) ** n)
+
+
+def rq(r, q, n, omega):
+    """Impedance (ohm) of R in parallel with a CPE (a depressed arc, ZARC)."""
+    return r / (1.0 + r * q * (1j * omega) ** n)
+
+
+def impedance(params, frequency):
+    """Complex impedance (ohm) at ``frequency`` (Hz) of the series circuit whose elements appear in
+    ``params``: R0 + j omega L + R1|CPE1 + R2|CPE2 + CPE_el (missing elements are left out)."""
+    omega = 2 * np.pi * np.asarray(frequency, float)
+    z = np.full(omega.shape, complex(params.get("R0", 0.0)))
+    if "L" in params:
+        z = z + 1j * omega * params["L"]
+    if "R1" in params:
+        z = z + rq(params["R1"], params["Q1"], params["n1"], omega)
+    if "R2" in params:
+        z = z + rq(params["R2"], params["Q2"], params["n2"], omega)
+    if "Qel" in params:
+        z = z + cpe(params["Qel"], params["nel"], omega)
+    return z
+
+
+def _is_log(name):
+    return name not in _N_BOUNDS
+
+
+def _bounds(name):
+    return _N_BOUNDS[name] if name in _N_BOUNDS else _LOG_BOUNDS[name[0]]
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """An equivalent-circuit fit. ``params``/``stderr`` in SI units (ohm, H, F s^(n-1));
+    ``r_electrolyte`` (ohm) is the electrolyte resistance: R1 (+R2) when the arc is resolved, the
+    high-frequency intercept R0 otherwise, minus ``r_series`` (known lead resistance) if one was given
+    (then R0 + R1 + R2 - r_series in every model)."""
+
+    model: str
+    circuit: str
+    params: dict
+    stderr: dict
+    r_electrolyte: float
+    r_electrolyte_stderr: float
+    r_series: float | None
+    chi2: float
+    rms: float
+    n_points: int
+    frequency: np.ndarray = field(repr=False)
+    z_measured: np.ndarray = field(repr=False)
+    candidates: dict = field(default_factory=dict)
+
+    def impedance(self, frequency=None):
+        """Model impedance (ohm, complex) at ``frequency`` (Hz; the measured ones by default)."""
+        return impedance(self.params, self.frequency if frequency is None else frequency)
+
+    @property
+    def relaxation_frequency(self):
+        """Apex frequency (Hz) of the bulk arc, 1/(2 pi (R1 Q1)^(1/n1)); NaN without an arc."""
+        if "R1" not in self.params:
+            return float("nan")
+        p = self.params
+        return float(1 / (2 * np.pi * (p["R1"] * p["Q1"]) ** (1 / p["n1"])))
+
+    def to_dataset(self, frequency=None):
+        """The fitted spectrum as an EIS Dataset (``frequency`` Hz; ``z_real``/``z_imag`` ohm)."""
+        f = np.asarray(self.frequency if frequency is None else frequency, float)
+        z = self.impedance(f)
+        return make_dataset(
+            {"z_real": variable("frequency", z.real, "ohm", "Re Z (fit)"),
+             "z_imag": variable("frequency", z.imag, "ohm", "Im Z (fit)")},
+            {"frequency": variable("frequency", f, "Hz", "frequency")},
+            {"kind": "eis", "fit_model": self.model, "circuit": self.circuit,
+             "r_electrolyte_ohm": self.r_electrolyte, "r_electrolyte_stderr_ohm": self.r_electrolyte_stderr,
+             **{f"{k}_{UNITS[k].split()[0].replace('1', 'dimensionless')}": v for k, v in self.params.items()}})
+
+
+def _spectrum(data):
+    """(frequency Hz, complex Z ohm) from an EIS Dataset or a ``(frequency, Z)`` pair."""
+    if hasattr(data, "data_vars"):
+        return (np.asarray(data["frequency"].values, float),
+                np.asarray(data["z_real"].values, float) + 1j * np.asarray(data["z_imag"].values, float))
+    f, z = data
+    return np.asarray(f, float), np.asarray(z, complex)
+
+
+def initial_guess(frequency, z):
+    """Starting values from the data: the valley of the phase angle between arc and spike (its Z' is
+    R0 + R1), the apex of -Z'' above it (bulk relaxation), the spike phase (n_el) and magnitude (Qel),
+    and the positive Z'' at the top frequencies (L). Returns ``(guess dict, inductive, arc_visible)``."""
+    order = np.argsort(-frequency)
+    f, z = frequency[order], z[order]
+    omega = 2 * np.pi * f
+    phase = np.degrees(np.arctan2(-z.imag, z.real))
+    top = max(3, f.size // 10)
+    inductive = bool(np.any(z.imag[:top] > 0))
+    i_v = int(np.argmin(np.abs(phase)))
+    r_valley = max(float(z.real[i_v]), 1e-3)
+    guess = {"L": max(float(np.max(z.imag[:top] / omega[:top])), 1e-9) if inductive else 1e-9}
+    # spike: mean phase of the lowest-frequency points
+    low = slice(max(i_v + 1, f.size - 5), f.size)
+    if f.size - i_v > 3:
+        nel = float(np.clip(np.mean(phase[low]) / 90, 0.4, 0.99))
+        qel = np.sin(nel * np.pi / 2) / (max(-z.imag[-1], 1e-12) * omega[-1] ** nel)
+    else:
+        nel, qel = 0.85, 1 / (0.01 * r_valley * omega[-1] ** 0.85)
+    guess.update(nel=nel, Qel=float(qel))
+    # arc above the valley
+    above = slice(0, i_v)
+    arc_visible = i_v >= 3 and np.max(-z.imag[above]) > 0.05 * (r_valley - float(np.min(z.real)) + 1e-12)
+    r0 = max(min(float(np.min(z.real[: i_v + 1])) * 0.2, 1e-3 * r_valley), 1e-3)
+    if arc_visible:
+        i_apex = int(np.argmax(-z.imag[above]))
+        w_apex = omega[i_apex] if 0 < i_apex else 2 * omega[0]
+    else:
+        w_apex = 10 * omega[0]
+    r1 = max(r_valley - r0, 1e-3)
+    guess.update(R0=r0 if arc_visible else r_valley, R1=r1, n1=0.9, Q1=float(1 / (r1 * w_apex ** 0.9)),
+                 R2=0.05 * r1, n2=0.8, Q2=float(1 / (0.05 * r1 * (w_apex / 100) ** 0.8)))
+    return guess, inductive, bool(arc_visible)
+
+
+def _fit_model(f, z, names, guess, f_scale):
+    """Robust least squares of one model in log10 space; returns (params, stderr, cov, extras)."""
+    omega_names = list(names)
+    x0, lo, hi = [], [], []
+    for name in omega_names:
+        a, b = _bounds(name)
+        value = np.log10(guess[name]) if _is_log(name) else guess[name]
+        x0.append(float(np.clip(value, a + 1e-6, b - 1e-6)))
+        lo.append(a), hi.append(b)
+    scale = np.abs(z)
+
+    def unpack(x):
+        return {n: (10 ** v if _is_log(n) else v) for n, v in zip(omega_names, x)}
+
+    def residuals(x):
+        d = (impedance(unpack(x), f) - z) / scale
+        return np.concatenate([d.real, d.imag])
+
+    res = least_squares(residuals, x0, bounds=(lo, hi), loss="soft_l1", f_scale=f_scale, x_scale="jac",
+                        max_nfev=4000, xtol=1e-12, ftol=1e-12, gtol=1e-12)
+    r = res.fun
+    weights = 1 / np.sqrt(1 + (r / f_scale) ** 2)  # soft_l1: rho'(z), the IRLS weights
+    m, p = r.size, len(omega_names)
+    chi2 = float(np.sum(weights * r ** 2))
+    s2 = chi2 / max(m - p, 1)
+    jw = res.jac * np.sqrt(weights)[:, None]
+    cov = np.linalg.pinv(jw.T @ jw) * s2
+    params = unpack(res.x)
+    # propagate log10 -> linear: d p / d log10 p = p ln 10
+    grad = np.array([params[n] * np.log(10) if _is_log(n) else 1.0 for n in omega_names])
+    cov_lin = cov * np.outer(grad, grad)
+    stderr = {n: float(np.sqrt(max(cov_lin[i, i], 0))) for i, n in enumerate(omega_names)}
+    bic = m * np.log(chi2 / m) + p * np.log(m)
+    return params, stderr, cov_lin, {"chi2": chi2, "bic": float(bic), "rms": float(np.sqrt(np.mean(r ** 2)))}
+
+
+def fit_spectrum(data, model="auto", *, r_series=None, f_scale=0.02, inductance=None):
+    """Fit an equivalent circuit to one spectrum; returns a :class:`FitResult`.
+
+    ``data``: an EIS Dataset or ``(frequency Hz, complex Z ohm)``. ``model``: "auto", "spike" (arc
+    absent: R0 + L + CPE_el), "arc" (R0 + L + R1|CPE1 + CPE_el) or "arc+gb". Residuals are the complex
+    relative residuals (Z_model - Z)/|Z|, real and imaginary parts stacked, with a soft-L1 loss of scale
+    ``f_scale`` (outliers weigh less). ``r_series`` (ohm): known lead resistance, subtracted from the
+    total. ``inductance``: include L (default: when Z'' > 0 at the highest frequencies).
+    Standard errors: covariance s^2 (J^T W J)^-1 of the log10 parameters, propagated to linear.
+    """
+    f, z = _spectrum(data)
+    ok = np.isfinite(f) & np.isfinite(z) & (np.abs(z) > 0)
+    f, z = f[ok], z[ok]
+    guess, inductive, arc_visible = initial_guess(f, z)
+    use_l = inductive if inductance is None else bool(inductance)
+    if model == "auto":
+        candidates = ["spike"] + (["arc", "arc+gb"] if arc_visible or _has_curvature(f, z) else [])
+    elif model in MODELS:
+        candidates = [model]
+    else:
+        raise ValueError(f"unknown model {model!r}; expected 'auto' or one of {sorted(MODELS)}")
+    fits = {}
+    for name in candidates:
+        names = list(MODELS[name][0])
+        if use_l:
+            names.insert(1, "L")
+        starts = [guess]
+        if name != "spike" and not arc_visible:  # arc above the frequency window: try a faster arc too
+            fast = dict(guess, R0=1e-3 * guess["R0"], R1=guess["R0"], Q1=1 / (guess["R0"] * (20 * np.pi * f.max()) ** 0.9))
+            starts.append(fast)
+        best = None
+        for start in starts:
+            out = _fit_model(f, z, names, start, f_scale)
+            if best is None or out[3]["chi2"] < best[3]["chi2"]:
+                best = out
+        fits[name] = (names, best)
+    chosen = min(fits, key=lambda k: fits[k][1][3]["bic"]) if model == "auto" else candidates[0]
+    names, (params, stderr, cov, extra) = fits[chosen]
+    resist = [n for n in names if n in (("R1", "R2") if chosen != "spike" else ("R0",))]
+    if r_series is not None:
+        resist = [n for n in names if n in ("R0", "R1", "R2")]
+    g = np.array([1.0 if n in resist else 0.0 for n in names])
+    r_el = float(sum(params[n] for n in resist) - (r_series or 0.0))
+    r_el_se = float(np.sqrt(max(g @ cov @ g, 0)))
+    circuit = MODELS[chosen][1] if use_l else MODELS[chosen][1].replace("-L", "")
+    return FitResult(model=chosen, circuit=circuit, params=params, stderr=stderr, r_electrolyte=r_el,
+                     r_electrolyte_stderr=r_el_se, r_series=r_series, chi2=extra["chi2"], rms=extra["rms"],
+                     n_points=int(f.size), frequency=f, z_measured=z,
+                     candidates={k: v[1][3]["bic"] for k, v in fits.items()})
+
+
+def _has_curvature(f, z):
+    """True when the highest frequencies show a capacitive phase well above the spike's onset:
+    the tail of an arc that relaxes just above the frequency window."""
+    order = np.argsort(-f)
+    phase = np.degrees(np.arctan2(-z.imag[order], z.real[order]))
+    return bool(np.max(phase[:3]) > 10 and np.argmin(np.abs(phase)) > 2)
