@@ -8,7 +8,9 @@ Circuit elements (parameter units):
   intercept, i.e. leads + electrolyte;
 * ``L`` (H) series inductance of the leads (optional, used when the spectrum turns inductive);
 * ``R1 | CPE1`` bulk (``R1`` ohm, ``Q1`` F s^(n1-1), ``n1``); ``R2 | CPE2`` grain boundaries (optional);
-* ``CPE_el`` blocking electrodes (``Qel`` F s^(nel-1), ``nel``): the low-frequency spike.
+* ``CPE_el`` blocking electrodes (``Qel`` F s^(nel-1), ``nel``): the low-frequency spike, in parallel
+  with ``Rleak`` (ohm), the electronic leakage that bends the spike towards the real axis at the lowest
+  frequencies (it goes to its upper bound when the spike does not bend).
 
 A fast conductor (sigma >~ 1e-5 S/cm) relaxes at 1/(2 pi tau), tau = eps0 eps_r / sigma, far above the
 highest measured frequency: only the intercept and the spike are visible. :func:`fit_spectrum` with
@@ -23,12 +25,13 @@ from scipy.optimize import least_squares
 from .schema import make_dataset, variable
 
 UNITS = {"R0": "ohm", "L": "H", "R1": "ohm", "Q1": "F s^(n-1)", "n1": "1", "R2": "ohm", "Q2": "F s^(n-1)",
-         "n2": "1", "Qel": "F s^(n-1)", "nel": "1"}
+         "n2": "1", "Qel": "F s^(n-1)", "nel": "1", "Rleak": "ohm"}
 # Models: parameter names (L added when the spectrum is inductive) and a circuit description.
 MODELS = {
-    "spike": (("R0", "Qel", "nel"), "R0-L-CPE_el"),
-    "arc": (("R0", "R1", "Q1", "n1", "Qel", "nel"), "R0-L-(R1|CPE1)-CPE_el"),
-    "arc+gb": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2", "Qel", "nel"), "R0-L-(R1|CPE1)-(R2|CPE2)-CPE_el"),
+    "spike": (("R0", "Qel", "nel", "Rleak"), "R0-L-(CPE_el|Rleak)"),
+    "arc": (("R0", "R1", "Q1", "n1", "Qel", "nel", "Rleak"), "R0-L-(R1|CPE1)-(CPE_el|Rleak)"),
+    "arc+gb": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2", "Qel", "nel", "Rleak"),
+               "R0-L-(R1|CPE1)-(R2|CPE2)-(CPE_el|Rleak)"),
 }
 _LOG_BOUNDS = {"R": (-4.0, 11.0), "L": (-13.0, -3.0), "Q": (-18.0, 1.0)}
 _N_BOUNDS = {"n1": (0.5, 1.0), "n2": (0.4, 1.0), "nel": (0.3, 1.0)}
@@ -46,7 +49,7 @@ def rq(r, q, n, omega):
 
 def impedance(params, frequency):
     """Complex impedance (ohm) at ``frequency`` (Hz) of the series circuit whose elements appear in
-    ``params``: R0 + j omega L + R1|CPE1 + R2|CPE2 + CPE_el (missing elements are left out)."""
+    ``params``: R0 + j omega L + R1|CPE1 + R2|CPE2 + CPE_el|Rleak (missing elements are left out)."""
     omega = 2 * np.pi * np.asarray(frequency, float)
     z = np.full(omega.shape, complex(params.get("R0", 0.0)))
     if "L" in params:
@@ -56,7 +59,8 @@ def impedance(params, frequency):
     if "R2" in params:
         z = z + rq(params["R2"], params["Q2"], params["n2"], omega)
     if "Qel" in params:
-        z = z + cpe(params["Qel"], params["nel"], omega)
+        y_el = params["Qel"] * (1j * omega) ** params["nel"] + 1.0 / params.get("Rleak", np.inf)
+        z = z + 1.0 / y_el
     return z
 
 
@@ -64,8 +68,16 @@ def _is_log(name):
     return name not in _N_BOUNDS
 
 
-def _bounds(name):
-    return _N_BOUNDS[name] if name in _N_BOUNDS else _LOG_BOUNDS[name[0]]
+def _bounds(name, r_valley):
+    """Bounds of a parameter (log10 for positive ones). Arcs may not exceed 3x the valley resistance
+    (R0 + R1 + R2 estimate) and the leakage may not fall below it, so neither swaps roles."""
+    if name in _N_BOUNDS:
+        return _N_BOUNDS[name]
+    if name in ("R1", "R2"):
+        return (-4.0, float(np.log10(3 * r_valley)))
+    if name == "Rleak":
+        return (float(np.log10(3 * r_valley)), 13.0)
+    return _LOG_BOUNDS[name[0]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +155,7 @@ def initial_guess(frequency, z):
         qel = np.sin(nel * np.pi / 2) / (max(-z.imag[-1], 1e-12) * omega[-1] ** nel)
     else:
         nel, qel = 0.85, 1 / (0.01 * r_valley * omega[-1] ** 0.85)
-    guess.update(nel=nel, Qel=float(qel))
+    guess.update(nel=nel, Qel=float(qel), Rleak=1e3 * r_valley, r_valley=r_valley)
     # arc above the valley
     above = slice(0, i_v)
     arc_visible = i_v >= 3 and np.max(-z.imag[above]) > 0.05 * (r_valley - float(np.min(z.real)) + 1e-12)
@@ -159,12 +171,12 @@ def initial_guess(frequency, z):
     return guess, inductive, bool(arc_visible)
 
 
-def _fit_model(f, z, names, guess, f_scale):
+def _fit_model(f, z, names, guess, f_scale, r_valley):
     """Robust least squares of one model in log10 space; returns (params, stderr, cov, extras)."""
     omega_names = list(names)
     x0, lo, hi = [], [], []
     for name in omega_names:
-        a, b = _bounds(name)
+        a, b = _bounds(name, r_valley)
         value = np.log10(guess[name]) if _is_log(name) else guess[name]
         x0.append(float(np.clip(value, a + 1e-6, b - 1e-6)))
         lo.append(a), hi.append(b)
@@ -227,7 +239,7 @@ def fit_spectrum(data, model="auto", *, r_series=None, f_scale=0.02, inductance=
             starts.append(fast)
         best = None
         for start in starts:
-            out = _fit_model(f, z, names, start, f_scale)
+            out = _fit_model(f, z, names, start, f_scale, guess["r_valley"])
             if best is None or out[3]["chi2"] < best[3]["chi2"]:
                 best = out
         fits[name] = (names, best)

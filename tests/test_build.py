@@ -48,7 +48,7 @@ def test_failure_leaves_nothing_then_success_installs(sandbox):
     executed = json.loads(path.read_text())
     assert "papermill" not in executed["metadata"]
     assert all("execution" not in c["metadata"] and "papermill" not in c["metadata"] for c in executed["cells"])
-    assert any(o.get("text") == "done\n" for o in executed["cells"][1]["outputs"])
+    assert any("".join(o.get("text", "")) == "done\n" for o in executed["cells"][1]["outputs"])
     manifest = json.loads((sandbox / "figures" / "MANIFEST.json").read_text())
     assert "figT" in manifest["figures"] and "figT" in manifest["notebooks"]
     assert build.up_to_date("figT", manifest)

@@ -143,14 +143,19 @@ def libh4_bulk(rng):
 
 
 # ---------------------------------------------------------------- [LiNBH]n chains
-def linbh_layers(length_x, width_y, period, lin, z0, layer_gap, rng, n_layers=2, chains_per_layer=2):
-    """Atoms of [LiNBH]n zig-zag chains along x (``period`` per N-B pair), Li-N distances with mean
-    ``lin`` exactly; returns symbols, positions."""
+def chain_offsets(rng, n):
+    """Seeded zero-mean Li-N distance offsets (A) of ``n`` chain Li."""
+    return _zero_mean(rng.normal(0.0, 0.01, n))
+
+
+def linbh_layers(length_x, width_y, period, lin, z0, layer_gap, offsets, n_layers=2, chains_per_layer=2):
+    """Atoms of [LiNBH]n zig-zag chains along x (``period`` per N-B pair); Li-N distances ``lin`` +
+    ``offsets`` (zero mean, so their mean is ``lin`` exactly); returns symbols, positions (A)."""
     n_units = int(round(length_x / period))
     assert abs(n_units * period - length_x) < 1e-9
     h = np.sqrt(BN ** 2 - (period / 2) ** 2)
-    n_li = n_layers * chains_per_layer * n_units
-    d_li = lin + _zero_mean(rng.normal(0.0, 0.01, n_li))
+    d_li = lin + np.asarray(offsets)
+    assert len(d_li) == n_layers * chains_per_layer * n_units
     symbols, pos, k = [], [], 0
     for layer in range(n_layers):
         z = z0 + layer * layer_gap
@@ -169,7 +174,7 @@ def linbh_layers(length_x, width_y, period, lin, z0, layer_gap, rng, n_layers=2,
 def linbh_bulk(rng):
     period = 2 * BN * np.sin(np.radians(60))
     layer_gap = 4.4
-    symbols, pos = linbh_layers(2 * period, 8.8, period, LIN_BULK, 2.5, layer_gap, rng)
+    symbols, pos = linbh_layers(2 * period, 8.8, period, LIN_BULK, 2.5, layer_gap, chain_offsets(rng, 8))
     atoms = Atoms(symbols, positions=pos, cell=[2 * period, 8.8, 2 * layer_gap], pbc=True)
     return atoms
 
@@ -182,15 +187,14 @@ def _slab(template, scale, bh):
 
 def libh4_linbh(rng):
     template = PnmaTemplate((1, 2, 2), rng)
-    chain_rng = common.rng("dft/LiBH4-LiNBH chains")
+    offsets = chain_offsets(rng, 12)
     gap_below, layer_gap, gap_above = 2.9, 4.6, 2.6
 
     def build(scale):
         slab, cell = _slab(template, scale, BH_COMPOSITE)
         lx, ly, lz = cell[0, 0], cell[1, 1], cell[2, 2]
         z0 = lz + gap_below + LIN_COMPOSITE
-        symbols, pos = linbh_layers(lx, ly, lx / 3, LIN_COMPOSITE, z0, layer_gap,
-                                    np.random.default_rng(chain_rng.bit_generator.state["state"]["state"]))
+        symbols, pos = linbh_layers(lx, ly, lx / 3, LIN_COMPOSITE, z0, layer_gap, offsets)
         top = z0 + layer_gap + BN * 0.5 + BH_CHAIN + 0.9
         atoms = slab + Atoms(symbols, positions=pos)
         atoms.set_cell([lx, ly, top + gap_above], scale_atoms=False)
@@ -248,7 +252,7 @@ def model_energy(x, skew, end, height):
     return e, de
 
 
-def neb_band(host, mover, target, n_images, barrier, end, skew, rng, e_offset, shift_to_boundary=False):
+def neb_band(host, mover, target, n_images, barrier, end, skew, rng, shift_to_boundary=False):
     """Images of a vacancy hop of atom ``mover`` into the (removed) Li site ``target`` of ``host``."""
     from paper_lib.readers.structures import reaction_coordinate, tangents
 
@@ -263,8 +267,7 @@ def neb_band(host, mover, target, n_images, barrier, end, skew, rng, e_offset, s
         mid_frac = np.linalg.solve(base.cell.T, start + 0.5 * v)
         base.positions -= mid_frac[0] * base.cell[0]
         start, end_pos = start - mid_frac[0] * base.cell[0], end_pos - mid_frac[0] * base.cell[0]
-    normal = np.cross(v, rng.normal(size=3))
-    normal /= np.linalg.norm(normal)
+    normal, bulge = _best_detour(base, mover, start, v)
     mid = start + 0.5 * v
     near = [k for k in range(len(base)) if k != mover
             and np.linalg.norm(base.get_distance(mover, k, mic=True, vector=True) + start - mid) < 4.5]
@@ -272,7 +275,7 @@ def neb_band(host, mover, target, n_images, barrier, end, skew, rng, e_offset, s
     images = []
     for t in np.linspace(0.0, 1.0, n_images):
         atoms = base.copy()
-        atoms.positions[mover] = start + t * v + 0.25 * np.sin(np.pi * t) * normal
+        atoms.positions[mover] = start + t * v + bulge * np.sin(np.pi * t) * normal
         for k, u in relax.items():
             atoms.positions[k] += np.sin(np.pi * t) * u
         atoms.wrap()
@@ -289,17 +292,31 @@ def neb_band(host, mover, target, n_images, barrier, end, skew, rng, e_offset, s
     energies = np.round(e0 + e + noise, 6)
     energies[0], energies[top] = e0, round(e0 + barrier, 6)
     assert int(np.argmax(energies)) == top and np.all(np.delete(energies, top) < energies[top] - 0.002)
-    for atoms, tau, slope in zip(images, tangents(images), de_dx / s[-1]):
+    for atoms, energy, tau, slope in zip(images, energies, tangents(images), de_dx / s[-1]):
         r = rng.normal(0.0, 0.005, size=(len(atoms), 3))
         r -= (r * tau).sum() * tau
-        forces = np.round(-slope * tau + r, 6)
-        atoms.calc = SinglePointCalculator(atoms, energy=float(atoms_energy(energies, images, atoms)), forces=forces)
+        atoms.calc = SinglePointCalculator(atoms, energy=float(energy), forces=-slope * tau + r)
     _check_contacts(images[top], f"NEB saddle of {mover}")
     return images
 
 
-def atoms_energy(energies, images, atoms):
-    return energies[[id(a) for a in images].index(id(atoms))]
+def _best_detour(atoms, mover, start, v):
+    """Direction (unit, perpendicular to the hop vector ``v``) and size (Å) of the sin-shaped detour
+    that keeps the moving atom farthest from all others: a deterministic grid search."""
+    e1 = np.cross(v, [0.0, 0.0, 1.0] if abs(v[2]) < 0.9 * np.linalg.norm(v) else [1.0, 0.0, 0.0])
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(v, e1) / np.linalg.norm(v)
+    others = np.delete(np.arange(len(atoms)), mover)
+    rel = atoms.get_distances(mover, others, mic=True, vector=True) + start  # unwrapped near the hop
+    best = (-1.0, None, 0.0)
+    for angle in np.radians(np.arange(0.0, 360.0, 15.0)):
+        normal = np.cos(angle) * e1 + np.sin(angle) * e2
+        for bulge in (0.0, 0.25, 0.5, 0.75, 1.0):
+            path = [start + t * v + bulge * np.sin(np.pi * t) * normal for t in np.linspace(0, 1, 21)]
+            closest = min(np.linalg.norm(rel - p, axis=1).min() for p in path)
+            if closest > best[0] + 1e-9:
+                best = (closest, normal, bulge)
+    return best[1], best[2]
 
 
 def _li_near(atoms, centre, candidates, same_z=False):
@@ -356,9 +373,7 @@ def generate() -> list:
                              "file": "dft/" + rel, "format": fmt,
                              "conditions": {"generated": "reference model, not DFT", **conditions}})
 
-    symbols = np.array(lib.get_chemical_symbols())
-    lib_super = lib.repeat((1, 1, 2))
-    li = np.flatnonzero(np.array(lib_super.get_chemical_symbols()) == "Li")
+    li = np.flatnonzero(np.array(lib.get_chemical_symbols()) == "Li")
     nbh_super = nbh.repeat((2, 1, 1))
     nbh_li = np.flatnonzero(np.array(nbh_super.get_chemical_symbols()) == "Li")
     region = np.asarray(comp.arrays["region"]).astype(str)
@@ -366,9 +381,8 @@ def generate() -> list:
     c_li = np.flatnonzero((csym == "Li") & (region == "LiBH4"))
     c_nli = np.flatnonzero((csym == "Li") & (region == "LiNBH"))
     c_ili = np.flatnonzero((csym == "Li") & (region == "interface"))
-    del symbols
     bands = [  # sample, file stem, host, mover, candidates, images, end offset (eV), skew, same_z, boundary
-        ("LiBH4", "LiBH4", lib_super, li[0], li, 9, 0.002, 0.10, False, True),
+        ("LiBH4", "LiBH4", lib, li[0], li, 9, 0.002, 0.10, False, True),
         ("LiNBH", "LiNBH", nbh_super, nbh_li[0], nbh_li, 7, -0.003, -0.08, False, False),
         ("LiBH4 in LiBH4/LiNBH", "LiBH4-in-LiBH4-LiNBH", comp, c_li[0], c_li, 9, 0.004, 0.12, False, False),
         ("LiNBH in LiBH4/LiNBH", "LiNBH-in-LiBH4-LiNBH", comp, c_nli[0], c_nli, 7, -0.005, 0.09, False, False),
@@ -378,7 +392,7 @@ def generate() -> list:
         rel = f"neb/{stem}.extxyz"
         rng = common.rng("dft/" + rel)
         target = _li_near(host, mover, candidates, same_z)
-        images = neb_band(host, mover, target, n_images, BARRIERS[sample], end, skew, rng, 0.0, boundary)
+        images = neb_band(host, mover, target, n_images, BARRIERS[sample], end, skew, rng, boundary)
         path = common.reference_path("dft/" + rel)
         _write_extxyz(path, images)
         files.append(path)

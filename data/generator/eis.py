@@ -26,7 +26,8 @@ Forward model of one spectrum (richer than the fitting circuits of paper_lib.eis
   conductors relax far above the top frequency and show only the intercept and the spike;
   Z_gb = R_gb / (1 + (j omega tau_gb)^0.8), R_gb = 2-4 % of R_electrolyte, tau_gb = 300 tau_b;
   Z_el = 1 / (Q_el (j omega)^n_el + 1/R_leak): blocking SUS electrodes, Q_el = 6 uF s^(n-1) per cm2,
-  n_el 0.80-0.90, electronic leakage R_leak = 1e3 R_electrolyte (a bending low-frequency tail);
+  n_el 0.80-0.90, electronic leakage R_leak = 1e4 R_electrolyte (sigma_e/sigma_ion = 1e-4; the spike bends at the
+  lowest frequencies);
   R_lead = 1.20 ohm (stated in the manifest as lead_resistance_ohm, as from a short-circuit run; the true
   value used is 1.23 ohm), L_lead = 1.0e-7-1.5e-7 H (an inductive tail at the top frequencies).
 Pellets: 10 mm die (area 0.785 cm2), thickness 0.80-1.20 mm per sample (in the manifest).
@@ -109,7 +110,7 @@ def spectrum(sample, t_c, name):
     z = (LEAD_R_TRUE + 1j * omega * p["L"]
          + r_b / (1 + (1j * omega * tau_b) ** p["alpha"]) ** p["beta"]
          + r_gb / (1 + (1j * omega * 300 * tau_b) ** 0.8)
-         + 1 / (6e-6 * AREA_CM2 * (1j * omega) ** p["nel"] + 1 / (1e3 * r_tot)))
+         + 1 / (6e-6 * AREA_CM2 * (1j * omega) ** p["nel"] + 1 / (1e4 * r_tot)))
     noise = 0.02 if sample in ("LiNH2BH3", "LiNBH") and np.abs(z).max() > 1e7 else 0.01
     z = z + np.abs(z) * (g.normal(0, noise, f.size) + 1j * g.normal(0, noise, f.size))
     mains = int(np.argmin(np.abs(f - 50)))
