@@ -34,7 +34,7 @@ KINDS = {
     "trajectory": (), "image": (), "eels": (),
 }
 NUMERIC_CONDITIONS = {"temperature_C", "thickness_mm", "area_cm2", "x_wt_percent", "current_mA_cm2",
-                      "c_rate", "active_mass_mg"}
+                      "c_rate", "active_mass_mg", "lead_resistance_ohm"}
 REQUIRED_FIELDS = ("id", "kind", "sample", "file")
 
 
@@ -82,6 +82,15 @@ class Manifest:
         return [m for m in self.measurements
                 if (kind is None or m.kind == kind) and (sample is None or m.sample == sample)
                 and all(m.conditions.get(k) == v for k, v in conditions.items())]
+
+    def one(self, kind=None, sample=None, **conditions):
+        """The single measurement matching; an error naming the manifest if none or several match."""
+        found = self.select(kind, sample, **conditions)
+        if len(found) != 1:
+            what = ", ".join(f"{k}={v!r}" for k, v in {"kind": kind, "sample": sample, **conditions}.items() if v is not None)
+            raise InputError(self.path, f"expected exactly one measurement with {what}, found {len(found)}"
+                             + (f": {[m.id for m in found]}" if found else ""))
+        return found[0]
 
     def samples(self, kind=None):
         """Sample names in manifest order."""

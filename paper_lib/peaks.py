@@ -382,15 +382,14 @@ def fwhm(x, y=None, baseline="edges", edge_fraction=0.05, sigma=None):
 def peak_position(x, y=None, center=None, half_width=None, shape="gaussian", baseline="linear"):
     """Position (x units) of a peak from a local single-line fit, as an :class:`Estimate`.
 
-    The fit uses the points within ``center ± half_width`` (defaults: the highest point and its
-    FWHM estimated from the data). The line is ``shape`` (see :func:`fit_peaks`) on a ``baseline``.
+    The fit uses the points within ``center ± half_width`` (defaults: the most prominent peak and
+    its FWHM, from :func:`guess_peaks`). The line is ``shape`` (see :func:`fit_peaks`) on a ``baseline``.
     """
     x, y, dim, x_attrs, y_attrs = _xy(x, y)
     if center is None or half_width is None:
-        guess = guess_peaks(x, y, n=1)[0] if center is None else \
-            {"center": center, "fwhm": guess_peaks(*_window(x, y, center, None), n=1)[0]["fwhm"]}
-        center = guess["center"] if center is None else center
-        half_width = half_width or guess["fwhm"]
+        main = guess_peaks(x, y, n=1)[0]  # the highest peak and its width
+        center = main["center"] if center is None else center
+        half_width = main["fwhm"] if half_width is None else half_width
     xs, ys = _window(x, y, center, half_width)
     da = xr.DataArray(ys, coords={dim: (dim, xs, x_attrs)}, dims=dim, attrs=y_attrs)
     fit = fit_peaks(da, components=[{"shape": shape, "center": center, "fwhm": half_width}], baseline=baseline)
@@ -398,8 +397,6 @@ def peak_position(x, y=None, center=None, half_width=None, shape="gaussian", bas
 
 
 def _window(x, y, center, half_width):
-    if half_width is None:
-        return x, y
     keep = np.abs(x - center) <= half_width
     if keep.sum() < 7:
         raise ValueError(f"fewer than 7 points within {center} ± {half_width}")

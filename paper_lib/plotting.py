@@ -27,8 +27,8 @@ def use_style():
 def mark_reference(fig, reference_data=True):
     """Stamp the 'reference data' mark on ``fig`` (bottom right) when the data are generated."""
     if reference_data:
-        fig.text(0.995, 0.005, REFERENCE_MARK, ha="right", va="bottom", fontsize=6, color="#b00000",
-                 alpha=0.85, transform=fig.transFigure)
+        fig.text(0.995, -0.01, REFERENCE_MARK, ha="right", va="top", fontsize=6, color="#b00000",
+                 transform=fig.transFigure)  # below the axes; the tight bounding box takes it in
 
 
 def save(fig, figure, *, notebook, data=(), parameters=None, reference_data=True, directory=None):

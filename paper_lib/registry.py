@@ -21,11 +21,21 @@ def data_url() -> str:
     return os.environ.get("PAPER_LIB_DATA_URL", DEFAULT_DATA_URL.format(repository=REPOSITORY))
 
 
+def _pooch():
+    """pooch, imported without the warning its tqdm.auto import gives in a kernel without ipywidgets
+    (notebook outputs must have nothing on stderr)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import pooch
+
+    return pooch
+
+
 def sha256(path) -> str:
     """Hex sha256 of a file."""
-    import pooch
-
-    return pooch.file_hash(str(path), alg="sha256")
+    return _pooch().file_hash(str(path), alg="sha256")
 
 
 def content_hash(path) -> str:
@@ -95,8 +105,7 @@ def fetch(name, *, base_url=None, cache=None) -> Path:
 
 def download(name, known_hash, base_url, cache) -> Path:
     """Download ``base_url + name`` into ``cache`` with pooch, refusing a file whose hash differs."""
-    import pooch
-
+    pooch = _pooch()
     target = Path(cache) / name
     if target.exists():
         return verify(target, known_hash)

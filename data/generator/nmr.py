@@ -180,7 +180,7 @@ def vt_lines(temperature_c):
     return out
 
 
-def write_bruker(name, nucleus, ppm, numbers, intensity, temperature_c, title):
+def write_bruker(name, nucleus, numbers, intensity, temperature_c, title):
     """Write ``nmr/<name>/{acqus, pdata/1/procs, pdata/1/title, pdata/1/1r}``; return the file paths."""
     import nmrglue as ng
 
@@ -223,7 +223,7 @@ def _spectrum(name, nucleus, lines, temperature_c, title):
     scale = 1e5 / clean.max()  # arbitrary intensity units
     lines = [(c, w, e, a * scale) for c, w, e, a in lines]
     intensity = measure(lines_spectrum(ppm, lines, nucleus, numbers["SF"]), name, nucleus, ppm)
-    return write_bruker(name, nucleus, ppm, numbers, intensity, temperature_c, title)
+    return write_bruker(name, nucleus, numbers, intensity, temperature_c, title)
 
 
 def generate():

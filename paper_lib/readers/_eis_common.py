@@ -39,7 +39,8 @@ def sweep_starts(frequency):
     f = np.asarray(frequency, float)
     if f.size < 3:
         return [0]
-    descending = f[0] > f[-1] if f[0] != f[1] else True
+    steps = np.diff(f)
+    descending = np.sum(steps < 0) >= np.sum(steps > 0)
     starts = [0]
     for i in range(1, f.size):
         if (descending and f[i] > 2 * f[i - 1]) or (not descending and f[i] < 0.5 * f[i - 1]):

@@ -36,7 +36,7 @@ def _split_name(raw):
     text = raw.strip().replace("’", "'").replace("′", "'").replace("″", "''").replace('"', "''")
     unit = ""
     match = re.match(r"^(.*?)\s*[\(\[]\s*([^\)\]]*)[\)\]]\s*$", text)
-    if match and match.group(1) and match.group(1).lower().lstrip("-") not in ("re", "im", "mod", "abs", "phase"):
+    if match and match.group(1) and match.group(2).strip().lower() != "z":
         text, unit = match.group(1), match.group(2)
     elif "/" in text:
         text, unit = text.rsplit("/", 1)

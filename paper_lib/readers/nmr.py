@@ -20,6 +20,7 @@ The ppm axis follows TopSpin: the first point is at ``OFFSET`` ppm and points ar
 """
 
 import re
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -29,22 +30,35 @@ from ..errors import InputError
 from ..schema import make_dataset, variable
 
 _NUCLEUS = re.compile(r"^(\d{1,3})([A-Z][a-z]?)$")
+_NUCLEUS_REVERSED = re.compile(r"^([A-Z][a-z]?)(\d{1,3})$")
 _COORD = ("chemical_shift", "ppm", "chemical shift")
 
 
 def _nucleus(text, path, field):
     """``'7Li'`` from ``'7Li'``, ``'^7Li'`` or ``'Li7'``; InputError naming ``field`` otherwise."""
     raw = str(text or "").strip().strip("<>").replace("^", "").strip()
-    match = _NUCLEUS.match(raw) or re.match(r"^([A-Z][a-z]?)(\d{1,3})$", raw)
-    if match is None or raw.lower() == "off":
-        raise InputError(path, f"expected a nucleus such as '7Li', '1H' or '11B', got {text!r}", field=field)
-    mass, symbol = match.groups() if match.re is _NUCLEUS else match.groups()[::-1]
-    return f"{int(mass)}{symbol}"
+    match = _NUCLEUS.match(raw)
+    if match:
+        return f"{int(match[1])}{match[2]}"
+    match = _NUCLEUS_REVERSED.match(raw)
+    if match:
+        return f"{int(match[2])}{match[1]}"
+    raise InputError(path, f"expected a nucleus such as '7Li', '1H' or '11B', got {text!r}", field=field)
+
+
+def _nmrglue():
+    """nmrglue, imported without the progress-bar warning its tqdm.auto import gives in a kernel
+    that has no ipywidgets (a notebook must write nothing to stderr)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import nmrglue
+
+    return nmrglue
 
 
 def _parameters(path, required):
     """Read a Bruker JCAMP-style parameter file (``##$KEY= value``) and check ``required`` keys."""
-    import nmrglue as ng
+    ng = _nmrglue()
 
     if not path.is_file():
         raise InputError(path, f"missing Bruker parameter file '{path.name}'")
@@ -93,7 +107,7 @@ def read_bruker(path, procno=None):
     ``acqus``/``procs``/``1r``, a missing or non-numeric parameter, an unknown nucleus or a ``1r``
     whose size does not match ``SI``.
     """
-    import nmrglue as ng
+    ng = _nmrglue()
 
     experiment, pdata = _locate(path)
     if procno is not None:
@@ -171,17 +185,22 @@ def read_jcamp(path):
     naming the file for an empty file, a missing label, or a point count that disagrees with
     ``NPOINTS``.
     """
-    import nmrglue as ng
+    ng = _nmrglue()
 
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "JCAMP-DX file does not exist")
-    if not path.read_text(errors="replace").strip():
+    text = path.read_text(errors="replace")
+    if not text.strip():
         raise InputError(path, "empty file: expected a JCAMP-DX spectrum ('##TITLE=' ... '##XYDATA=' ... '##END=')")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory() as tmp:
         warnings.simplefilter("ignore")
+        source = path
+        if "$$" in text:  # nmrglue 0.12 joins a data line to the next when it ends in a $$ comment
+            source = Path(tmp) / path.name
+            source.write_text("\n".join(line.split("$$", 1)[0].rstrip() for line in text.splitlines()) + "\n")
         try:
-            dic, data = ng.jcampdx.read(str(path))
+            dic, data = ng.jcampdx.read(str(source))
         except Exception as exc:
             raise InputError(path, f"cannot parse as JCAMP-DX ({exc})") from None
     if data is None or (isinstance(data, list) and data[0] is None):

@@ -1,0 +1,79 @@
+"""The circuit fit recovers known parameters from noisy synthetic spectra; conductivity follows."""
+
+import numpy as np
+import pytest
+
+from paper_lib import conductivity, eis
+from paper_lib.schema import make_dataset, variable
+
+F = np.logspace(np.log10(7e6), -1, 79)
+
+
+def noisy(z, seed, level=0.01, outliers=2):
+    g = np.random.default_rng(seed)
+    z = z + np.abs(z) * (g.normal(0, level, z.size) + 1j * g.normal(0, level, z.size))
+    for i in g.choice(z.size, outliers, replace=False):
+        z[i] *= 1.3
+    return z
+
+
+def as_dataset(f, z, **attrs):
+    return make_dataset({"z_real": variable("frequency", z.real, "ohm", "Re Z"),
+                         "z_imag": variable("frequency", z.imag, "ohm", "Im Z")},
+                        {"frequency": variable("frequency", f, "Hz", "frequency")}, {"kind": "eis", **attrs})
+
+
+def test_impedance_limits():
+    p = {"R0": 2.0, "R1": 1e4, "Q1": 1e-10, "n1": 1.0}
+    z = eis.impedance(p, [1e12, 1e-6])
+    assert z[0].real == pytest.approx(2.0, rel=1e-3) and z[1].real == pytest.approx(1e4 + 2, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_arc_recovered(seed):
+    true = {"R0": 1.5, "L": 1e-7, "R1": 2.0e5, "Q1": 3e-11, "n1": 0.92, "Qel": 5e-6, "nel": 0.85}
+    z = noisy(eis.impedance(true, F), seed)
+    fit = eis.fit_spectrum(as_dataset(F, z))
+    assert fit.model in ("arc", "arc+gb")
+    # within 4 standard errors, and the standard error is a sane fraction of R (0.05-2 %)
+    assert abs(fit.r_electrolyte - true["R1"]) < 4 * fit.r_electrolyte_stderr + 1e-3 * true["R1"]
+    assert 5e-4 < fit.r_electrolyte_stderr / fit.r_electrolyte < 0.02
+    assert fit.params["n1"] == pytest.approx(0.92, abs=0.03)
+    assert fit.params["nel"] == pytest.approx(0.85, abs=0.03)
+    ds = fit.to_dataset()
+    assert ds["z_real"].attrs["units"] == "ohm" and ds.sizes["frequency"] == F.size
+
+
+def test_arc_absent_fast_conductor():
+    # sigma = 1e-3 S/cm, 1 mm, 0.785 cm2 -> R = 127 ohm; tau = eps0*20/0.1 S/m ~ 1.8e-9 s (f ~ 90 MHz)
+    r = 0.1 / (1e-3 * 0.785)
+    tau = 8.854e-12 * 20 / 0.1
+    z = 1.2 + 1j * 2 * np.pi * F * 1.2e-7 + r / (1 + 2j * np.pi * F * tau) + eis.cpe(5e-6, 0.85, 2 * np.pi * F)
+    z = noisy(z, 7)
+    fit = eis.fit_spectrum(as_dataset(F, z), r_series=1.2)
+    assert fit.model == "spike"
+    assert fit.r_electrolyte == pytest.approx(r, rel=0.01)
+    assert fit.r_electrolyte_stderr < 0.01 * r
+
+
+def test_grain_boundary_total():
+    true = {"R0": 1.0, "R1": 1e6, "Q1": 2e-11, "n1": 0.95, "R2": 1e5, "Q2": 5e-9, "n2": 0.8,
+            "Qel": 5e-6, "nel": 0.85}
+    z = noisy(eis.impedance(true, F), 11)
+    fit = eis.fit_spectrum((F, z))
+    assert fit.r_electrolyte == pytest.approx(1.1e6, rel=0.02)
+
+
+def test_conductivity_formula_and_table():
+    s, se = conductivity.conductivity(100.0, 1.0, 0.785, resistance_stderr=1.0)
+    assert s == pytest.approx(0.1 / 78.5) and se == pytest.approx(s * 0.01)
+    datasets = []
+    for t, sigma in ((30, 1e-6), (60, 1e-5)):
+        r = 0.1 / (sigma * 0.785)
+        z = eis.impedance({"R0": 1.0, "R1": r, "Q1": 1e-10 / (r / 1e4), "n1": 0.95, "Qel": 5e-6, "nel": 0.85}, F)
+        datasets.append(as_dataset(F, noisy(z, t), temperature_C=t, thickness_mm=1.0, area_cm2=0.785,
+                                   sample="S"))
+    table = conductivity.conductivity_vs_temperature(datasets[::-1])
+    assert list(table.temperature.values) == [30, 60]
+    np.testing.assert_allclose(table.conductivity.values, [1e-6, 1e-5], rtol=0.02)
+    assert table.conductivity.attrs["units"] == "S/cm" and table.attrs["sample"] == "S"
