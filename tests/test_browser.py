@@ -18,8 +18,18 @@ from paper_lib import paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT = Path(os.environ.get("PAPER_LIB_OUTPUT_DIR", ".")) / "jupyterlab-fig2.png"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+# The notebook's kernel, through the app object JupyterLab exposes with expose_app_in_browser.
+KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    return !!k && k.status === 'idle'; }"""
+# Every code cell shows an execution count, e.g. "[7]:".
+ALL_NUMBERED = """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }"""
 
 
 def free_port():
@@ -38,7 +48,7 @@ def lab(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
          f"--ServerApp.root_dir={paths.ROOT}", f"--IdentityProvider.token={token}",
-         "--ServerApp.disable_check_xsrf=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
          "jupyterlab.NeverCheckForUpdate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -73,15 +83,14 @@ def test_fig2_runs_in_jupyterlab(lab, tmp_path):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{base}/lab/tree/notebooks/fig2.ipynb?token={token}&reset", timeout=120_000)
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+            page.wait_for_function(KERNEL_IDLE, timeout=120_000)
             page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+            page.wait_for_function(f"() => !({ALL_NUMBERED})()", timeout=30_000)
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            # every code cell gets an execution count when the run is over
-            page.wait_for_function(
-                """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-                           return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }""",
-                timeout=300_000)
-            page.screenshot(path=str(tmp_path / "fig2-lab.png"), full_page=False)
+            page.wait_for_function(f"() => ({ALL_NUMBERED})() && ({KERNEL_IDLE})()", timeout=300_000,
+                                   polling=1000)
+            page.locator(".jp-RenderedImage img").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOT), full_page=False)
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
             assert tracebacks.count() == 0, tracebacks.first.inner_text()[:2000]

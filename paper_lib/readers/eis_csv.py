@@ -22,8 +22,8 @@ from ..errors import InputError
 from ._eis_common import eis_dataset, number, read_text
 
 _FREQ = {"frequency", "freq", "f", "freq.", "frequency(hz)"}
-_REAL = {"z'", "re", "re(z)", "rez", "zreal", "z_real", "real", "zre", "z_re", "zr", "re_z"}
-_IMAG = {"z''", "im", "im(z)", "imz", "zimag", "z_imag", "imag", "zim", "z_im", "zi", "im_z"}
+_REAL = {"z'", "datareal", "re", "re(z)", "rez", "zreal", "z_real", "real", "zre", "z_re", "zr", "re_z"}
+_IMAG = {"z''", "dataimag", "im", "im(z)", "imz", "zimag", "z_imag", "imag", "zim", "z_im", "zi", "im_z"}
 _MOD = {"|z|", "zmod", "z_mod", "modulus", "mod(z)", "abs(z)", "|z|(ohm)", "z_abs"}
 _PHASE = {"phase", "phase(z)", "zphz", "phi", "theta", "z_phase", "phase_angle"}
 _FREQ_UNITS = {"hz": 1.0, "khz": 1e3, "MHz": 1e6, "mHz": 1e-3}
