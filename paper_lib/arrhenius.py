@@ -139,6 +139,11 @@ class Transition:
     p_value: float
     delta_bic: float
 
+    @property
+    def segments(self):
+        """The fits to draw: both sides of a transition if one was found, else the single line."""
+        return [self.low, self.high] if self.found else [self.single]
+
 
 def detect_transition(data, sigma_stderr=None, *, form="sigmaT", min_points=2, alpha=0.01, min_jump=1.0):
     """Look for a discontinuity (phase transition) in an Arrhenius plot.

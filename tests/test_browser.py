@@ -40,14 +40,18 @@ def free_port():
 
 @pytest.fixture
 def lab(tmp_path):
+    """JupyterLab serving a scratch copy (notebooks copied, data linked): the tests never write the work tree."""
     if not Path(CHROMIUM).exists():
         skip_or_fail("Debian's chromium is not installed (.ci/run installs it)")
+    root = tmp_path / "compendium"
+    shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
+    (root / "data").symlink_to(paths.DATA, target_is_directory=True)
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws"), "JUPYTER_TOKEN": token}
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.root_dir={paths.ROOT}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
          "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
          "jupyterlab.NeverCheckForUpdate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -75,8 +79,6 @@ def test_fig2_runs_in_jupyterlab(lab, tmp_path):
     from playwright.sync_api import sync_playwright
 
     base, token = lab
-    notebook = paths.NOTEBOOKS / "fig2.ipynb"
-    backup = notebook.read_bytes()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -101,4 +103,3 @@ def test_fig2_runs_in_jupyterlab(lab, tmp_path):
             assert box and box["width"] > 300 and box["height"] > 200
         finally:
             browser.close()
-            notebook.write_bytes(backup)  # the lab may autosave; the committed notebook stays as it was

@@ -1,0 +1,81 @@
+"""New data: real instrument exports of real cells (not the reference files) run through the figure
+notebooks with papermill, via a user's manifest, and give sensible resistances."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from paper_lib import eis, manifest, paths, readers, registry
+
+REAL = paths.ROOT / "tests" / "data" / "real"
+pytestmark = pytest.mark.slow
+
+# Resistances read off the data by eye (tests/data/real/README.md): the BioLogic thin-film cell's
+# high-frequency plateau (57.9-66.0 ohm), the Gamry cell's arc-to-tail minimum (4226 ohm at 100 Hz).
+EXPECTED = {"thin-film": (REAL / "exampleDataBioLogic.mpt", "biologic-mpt", 52.0, 68.0),
+            "gamry-cell": (REAL / "exampleDataGamry.DTA", "gamry-dta", 3800.0, 4600.0)}
+
+
+@pytest.fixture
+def user_manifest(tmp_path):
+    lines = ["manifest: 1", "description: real exports of real cells (impedance.py test data, MIT)",
+             "reference_data: false", "measurements:"]
+    for sample, (path, fmt, _, _) in EXPECTED.items():
+        lines += [f"  - id: {sample}-30C", "    kind: eis", f"    sample: {sample}", f"    file: {path}",
+                  f"    format: {fmt}", f"    sha256: '{registry.sha256(path)}'",
+                  "    conditions: {temperature_C: 30, thickness_mm: 1.0, area_cm2: 0.785}"]
+    path = tmp_path / "mine.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_real_exports_fit_to_sensible_resistances(user_manifest):
+    m = manifest.load(user_manifest)
+    for sample, (_, _, low, high) in EXPECTED.items():
+        fit = eis.fit_spectrum(readers.read(m.one(kind="eis", sample=sample)))
+        assert low < fit.r_electrolyte < high, (sample, fit.model, fit.r_electrolyte)
+        assert 0 < fit.r_electrolyte_stderr < 0.1 * fit.r_electrolyte
+
+
+def papermill(notebook, out_dir, **parameters):
+    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.NOTEBOOKS),
+            str(paths.NOTEBOOKS / f"{notebook}.ipynb"), str(out_dir / f"{notebook}.ipynb")]
+    for key, value in {**parameters, "output_dir": str(out_dir)}.items():
+        args += ["-y", f"{key}: {json.dumps(value)}"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads((out_dir / f"{notebook}.ipynb").read_text())
+
+
+def text_of(nb):
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("sample", list(EXPECTED))
+def test_figS11_runs_on_a_real_export(user_manifest, tmp_path, sample):
+    out = tmp_path / "out"
+    out.mkdir()
+    nb = papermill("figS11", out, eis_manifest=str(user_manifest), sample=sample, temperature_C=30, shown_C=[30])
+    text = text_of(nb)
+    resistance = float(text.split("R = ")[1].split(" ")[0])
+    _, _, low, high = EXPECTED[sample]
+    assert low < resistance < high, text
+    assert (out / "figS11.png").exists() and (out / "figS11.pdf").exists()
+    record = json.loads((out / "provenance" / "figS11.json").read_text())
+    assert record["reference_data"] is False
+    assert [d["sha256"] for d in record["data"]] == [registry.sha256(EXPECTED[sample][0])]
+    assert json.loads((out / "claims" / "figS11.json").read_text()) == []  # not the article's sample
+
+
+def test_fig2_runs_on_real_exports(user_manifest, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    nb = papermill("fig2", out, eis_manifest=str(user_manifest), eis_samples=list(EXPECTED))
+    text = text_of(nb)
+    for sample in EXPECTED:
+        assert f"{sample}" in text and "σ(30 °C)" in text
+    assert (out / "fig2.png").exists()
+    assert str(paths.ROOT) not in json.dumps(json.loads((out / "provenance" / "fig2.json").read_text()))
