@@ -34,6 +34,17 @@ def timed(cmd, cwd, env):
     return time.perf_counter() - start
 
 
+NOTEBOOK_IMPORTS = ("paper_lib.arrhenius, paper_lib.bonds, paper_lib.conductivity, paper_lib.manifest, paper_lib.neb, "
+                    "paper_lib.panels, paper_lib.peaks, paper_lib.plotting, paper_lib.readers, paper_lib.claims")
+
+
+def import_time(modules, cwd, env):
+    """Seconds to import ``modules`` in a fresh interpreter, timed inside it."""
+    code = f"import time; t = time.perf_counter(); import {modules}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+    return float(out.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=1, help="cold builds of each kind")
@@ -47,8 +58,8 @@ def main():
         seq = [timed(build + ["--force", "--jobs", "1"], copy, env) for _ in range(args.repeat)]
         par = [timed(build + ["--force", "--jobs", str(jobs)], copy, env) for _ in range(args.repeat)]
         noop = [timed(build, copy, env) for _ in range(3)]
-        imp = [timed([sys.executable, "-c", "import paper_lib"], copy, env)
-               - timed([sys.executable, "-c", "pass"], copy, env) for _ in range(5)]
+        imp = [import_time("paper_lib", copy, env) for _ in range(5)]
+        imp_all = [import_time(NOTEBOOK_IMPORTS, copy, env) for _ in range(5)]
     n = len(list((ROOT / "notebooks").glob("fig*.ipynb")))
     seq_t, par_t = statistics.median(seq), statistics.median(par)
     print(f"notebooks: {n}, cores: {jobs}")
@@ -56,6 +67,7 @@ def main():
     print(f"cold build, parallel (--jobs {jobs}):   {par_t:7.1f} s   speed-up {seq_t / par_t:.2f}x (target >= 1.7x)")
     print(f"no-op rebuild:                     {statistics.median(noop):7.2f} s   (target < 2 s)")
     print(f"import paper_lib:                  {statistics.median(imp):7.3f} s   (target < 0.5 s)")
+    print(f"import what fig2 imports:          {statistics.median(imp_all):7.3f} s   (numpy, xarray, matplotlib, ...)")
 
 
 if __name__ == "__main__":
