@@ -63,6 +63,12 @@ class Claims:
     def __init__(self, notebook):
         self.notebook = notebook
         self.rows = {}
+        self.remarks = []
+
+    def remark(self, topic, text):
+        """A finding about one of the article's statements (e.g. what a computed structure says of it);
+        the report lists these under 'Remarks on the article's statements'."""
+        self.remarks.append({"topic": topic, "text": text, "notebook": self.notebook})
 
     def add(self, claim_id, computed, uncertainty=None, *, note=None):
         entry = ledger().get(claim_id)
@@ -91,8 +97,11 @@ class Claims:
     def save(self, directory=None):
         """Write ``claims/<notebook>.json`` (under the build's output folder) and print the table."""
         target = Path(directory or output_dir()) / "claims" / f"{self.notebook}.json"
-        atomic_write_text(target, json.dumps(list(self.rows.values()), indent=1) + "\n")
+        doc = {"notebook": self.notebook, "claims": list(self.rows.values()), "remarks": self.remarks}
+        atomic_write_text(target, json.dumps(doc, indent=1) + "\n")
         print(self.table())
+        for item in self.remarks:
+            print(f"\n{item['topic']}: {item['text']}")
         n_ok = sum(r["status"] == "reproduced" for r in self.rows.values())
         print(f"\n{n_ok}/{len(self.rows)} claims reproduced")
         if self.missing():
@@ -111,10 +120,12 @@ def _fmt(value):
 
 def merge(claims_dir=paths.CLAIMS_DIR, figures=paths.FIGURES, reference_data=True):
     """Write ``claims.json`` (every ledger claim) and ``REPRODUCTION.md`` from the notebooks' files."""
-    computed = {}
-    for path in sorted(Path(claims_dir).glob("*.json")):
-        for row in json.loads(path.read_text()):
+    computed, remarks = {}, []
+    for path in sorted(Path(claims_dir).glob("*.json"), key=lambda p: _figure_order(p.stem)):
+        doc = json.loads(path.read_text())
+        for row in doc["claims"]:
             computed[row["id"]] = row
+        remarks += doc.get("remarks", [])
     rows = []
     for cid, entry in ledger().items():
         row = computed.get(cid) or {
@@ -125,13 +136,13 @@ def merge(claims_dir=paths.CLAIMS_DIR, figures=paths.FIGURES, reference_data=Tru
         rows.append(row)
     doc = {"article": "Gao et al., Adv. Mater. 2025, DOI 10.1002/adma.202508008",
            "data": "reference dataset (generated from the article's values; not measurements)" if reference_data
-           else "measured data", "claims": rows}
+           else "measured data", "claims": rows, "remarks": remarks}
     atomic_write_text(Path(figures) / "claims.json", json.dumps(doc, indent=1) + "\n")
-    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data))
+    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data, remarks))
     return rows
 
 
-def report(rows, reference_data=True) -> str:
+def report(rows, reference_data=True, remarks=()) -> str:
     """The readable reproduction report."""
     count = lambda s: sum(r["status"] == s for r in rows)
     out = ["# Reproduction report", "",
@@ -157,6 +168,10 @@ def report(rows, reference_data=True) -> str:
                        f"| {r['unit']} | {status_text} |")
             if r.get("note"):
                 out.append(f"| | ↳ {r['note']} | | | | | |")
+        out.append("")
+    if remarks:
+        out += ["## Remarks on the article's statements", ""]
+        out += [f"- **{r['topic']}** ({r['notebook']}): {r['text']}" for r in remarks]
         out.append("")
     pending = [r for r in rows if r["status"] == "not_computed"]
     if pending:

@@ -34,7 +34,8 @@ KINDS = {
     "trajectory": (), "image": (), "eels": (),
 }
 NUMERIC_CONDITIONS = {"temperature_C", "thickness_mm", "area_cm2", "x_wt_percent", "current_mA_cm2",
-                      "c_rate", "active_mass_mg", "lead_resistance_ohm"}
+                      "c_rate", "active_mass_mg", "lead_resistance_ohm", "heating_rate_K_min", "pixel_size_nm",
+                      "wavelength_A", "mas_rate_kHz"}
 REQUIRED_FIELDS = ("id", "kind", "sample", "file")
 
 

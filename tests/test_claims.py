@@ -38,7 +38,7 @@ def test_notebook_may_only_record_its_own_claims(tmp_path):
     assert c.missing() == ["Ea_LiBH4_HT_P63mc"]
     c.add("Ea_LiBH4_HT_P63mc", 1.2, 0.01)
     c.save(tmp_path)
-    rows = json.loads((tmp_path / "claims" / "figS13.json").read_text())
+    rows = json.loads((tmp_path / "claims" / "figS13.json").read_text())["claims"]
     assert rows[0]["computed"] == 0.4412 and rows[0]["uncertainty"] == 0.0031
     assert rows[1]["status"] == "deviates" and "tolerance" in rows[1]["reason"]
 
@@ -47,6 +47,7 @@ def test_merge_lists_every_claim(tmp_path):
     c = claims.Claims("figS13")
     c.add("Ea_LiBH4_70LiNBH", 0.44, 0.003)
     c.add("Ea_LiBH4_HT_P63mc", 0.90, 0.01)
+    c.remark("High-temperature Ea", "fitted above the detected jump")
     c.save(tmp_path)
     rows = claims.merge(tmp_path / "claims", tmp_path)
     assert len(rows) == len(claims.ledger())
@@ -59,3 +60,5 @@ def test_merge_lists_every_claim(tmp_path):
                 "status", "notebook"} <= row.keys()
     text = (tmp_path / "REPRODUCTION.md").read_text()
     assert "reference dataset" in text and "## figS13" in text
+    assert "**High-temperature Ea** (figS13): fitted above the detected jump" in text
+    assert doc["remarks"][0]["notebook"] == "figS13"

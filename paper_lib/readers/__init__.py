@@ -23,12 +23,23 @@ FORMATS = {
     "neb-extxyz": ("structures", "read_neb"),
     "extxyz": ("structures", "read_structure"),
     "vasp": ("structures", "read_structure"),
+    "xy": ("xrd", "read_xy"),
+    "xrdml": ("xrd", "read_xrdml"),
+    "jcamp-ir": ("ftir", "read_jcamp_ir"),
+    "ftir-csv": ("ftir", "read_csv_ir"),
+    "netzsch-txt": ("thermal", "read_netzsch"),
+    "tiff-image": ("images", "read_tiff"),
+    "msa": ("eels", "read_msa"),
 }
 _BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta", ".z": "zview-z",
-              ".jdx": "jcamp-nmr", ".dx": "jcamp-nmr", ".vasp": "vasp"}
+              ".jdx": "jcamp-nmr", ".dx": "jcamp-nmr", ".vasp": "vasp", ".xy": "xy", ".xye": "xy",
+              ".xrdml": "xrdml", ".tif": "tiff-image", ".tiff": "tiff-image", ".msa": "msa", ".emsa": "msa"}
 _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
-                   ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz"}
+                   ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz",
+                   ("ftir", ".jdx"): "jcamp-ir", ("ftir", ".dx"): "jcamp-ir", ("ftir", ".csv"): "ftir-csv",
+                   ("tga", ".txt"): "netzsch-txt", ("dsc", ".txt"): "netzsch-txt",
+                   ("tga", ".csv"): "netzsch-txt", ("dsc", ".csv"): "netzsch-txt"}
 
 
 def sniff(path, kind=None) -> str:
