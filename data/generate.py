@@ -14,11 +14,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-DOMAINS = ("eis", "nmr", "dft")
+DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images")
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
-          "dft": "DFT structures and NEB bands (data/manifests/dft.yaml)"}
+          "dft": "DFT structures and NEB bands (data/manifests/dft.yaml)",
+          "ftir": "FTIR spectra (data/manifests/ftir.yaml)", "eels": "EELS B K-edges (data/manifests/eels.yaml)",
+          "thermal": "Thermal analysis, TGA and DSC (data/manifests/thermal.yaml)",
+          "images": "Microscopy images, SEM and HRTEM (data/manifests/images.yaml)"}
+TITLES["xrd"] = "X-ray powder diffraction (data/manifests/xrd.yaml)"
 INTRO = """# The reference dataset
 
 **Generated, not measured.** The article's raw data are not public. These files were made by

@@ -45,6 +45,8 @@ def rounded(value, digits=4):
 def status(entry, computed):
     """``(status, reason)`` of a computed value against a ledger entry."""
     tol = entry["tolerance"]
+    if "paper_range" in entry:
+        return _range_status(entry, computed)
     if "equal" in tol:
         ok = bool(computed) == bool(entry["paper"])
         return ("reproduced", None) if ok else ("deviates", f"the data give {computed!r}, the article {entry['paper']!r}")
@@ -55,6 +57,21 @@ def status(entry, computed):
         return "reproduced", None
     rel = f" ({diff / paper:+.1%})" if paper else ""
     return "deviates", f"differs from the article by {rounded(diff, 3):g} {entry['unit']}{rel}; tolerance {rounded(allowed, 3):g}"
+
+
+def _range_status(entry, computed):
+    """A range claim (``paper_range: [lo, hi]``): each end of the computed ``[lo, hi]`` within the tolerance."""
+    tol = entry["tolerance"]
+    if not isinstance(computed, (list, tuple)) or len(computed) != 2:
+        raise ValueError(f"claim '{entry['id']}' is a range: give [min, max], got {computed!r}")
+    problems = []
+    for label, paper, value in zip(("lower", "upper"), entry["paper_range"], computed):
+        allowed = tol["abs"] if "abs" in tol else abs(paper) * tol["rel"]
+        if abs(value - paper) > allowed * (1 + 1e-9):
+            problems.append(f"{label} end differs by {rounded(value - paper, 3):g} {entry['unit']}")
+    if problems:
+        return "deviates", "; ".join(problems) + f" (tolerance {tol})"
+    return "reproduced", None
 
 
 class Claims:
@@ -76,11 +93,13 @@ class Claims:
             raise KeyError(f"'{claim_id}' is not a claim of the ledger ({LEDGER.name})")
         if entry.get("notebook") != self.notebook:
             raise ValueError(f"claim '{claim_id}' belongs to notebook {entry.get('notebook')!r}, not {self.notebook!r}")
-        if not isinstance(computed, bool):
+        if isinstance(computed, (list, tuple)):
+            computed = [rounded(v) for v in computed]
+        elif not isinstance(computed, bool):
             computed = rounded(computed)
         state, reason = status(entry, computed)
         self.rows[claim_id] = {"id": claim_id, "figure": entry["figure"], "quantity": entry["quantity"],
-                               "unit": entry["unit"], "paper": entry.get("paper"), "computed": computed,
+                               "unit": entry["unit"], "paper": entry.get("paper", entry.get("paper_range")), "computed": computed,
                                "uncertainty": rounded(uncertainty, 2), "tolerance": entry["tolerance"],
                                "status": state, "reason": reason, "note": note, "notebook": self.notebook}
         return self.rows[claim_id]
@@ -113,6 +132,8 @@ class Claims:
 
 
 def _fmt(value):
+    if isinstance(value, (list, tuple)):
+        return "–".join(f"{v:.4g}" for v in value)
     if isinstance(value, bool):
         return str(value)
     return "" if value is None else f"{value:.4g}"

@@ -141,3 +141,94 @@ def energy_profile(ax, ds, result=None, *, label=None, color="k", marker="o"):
         ax.plot(curve["reaction_coordinate"].values, curve.values, "-", color=color, lw=1)
     ax.set_xlabel("reaction coordinate / Å")
     ax.set_ylabel("energy / eV")
+
+
+def ftir_stack(ax, spectra, *, bands=None, step=None, xlim=(4000, 400), quantity="transmittance", colors=None):
+    """FTIR spectra (``{label: Dataset}``) stacked bottom-up, wavenumber decreasing to the right.
+
+    ``quantity``: ``"transmittance"`` (%T, each trace scaled to its own range) or ``"absorbance"``.
+    ``bands``: optional ``{label: wavenumber}`` drawn as dotted lines labelled at the top;
+    ``colors``: optional list of matplotlib colours, one per spectrum.
+    """
+    items = list(spectra.items())
+    colors = colors or [f"C{i % 10}" for i in range(len(items))]
+    step = step or 1.15
+    for i, (label, ds) in enumerate(items):
+        y = ds[quantity].values
+        x = ds["wavenumber"].values
+        keep = (x <= max(xlim)) & (x >= min(xlim)) & np.isfinite(y)
+        lo, hi = np.nanmin(y[keep]), np.nanmax(y[keep])
+        ax.plot(x[keep], (y[keep] - lo) / (hi - lo) + i * step, lw=0.8, color=colors[i])
+        ax.text(0.99, i * step + (0.15 if quantity == "transmittance" else 0.6), label,
+                transform=ax.get_yaxis_transform(), ha="right", fontsize=7, color=colors[i])
+    for name, position in (bands or {}).items():
+        ax.axvline(position, color="0.5", lw=0.6, ls=":")
+        ax.text(position, 1.0, name, transform=ax.get_xaxis_transform(), rotation=90, ha="center", va="bottom",
+                fontsize=6.5)
+    ax.set_xlim(*xlim)
+    ax.set_xlabel("wavenumber / cm$^{-1}$")
+    ax.set_ylabel(("transmittance" if quantity == "transmittance" else "absorbance") + " (normalised, offset)")
+    ax.set_yticks([])
+
+
+def eels_edge(ax, edge, *, label=None, color="k", window=None, peak=None):
+    """An EELS edge: measured counts, the power-law background (fit window shaded) and the
+    background-subtracted edge. ``edge``: the Dataset of :func:`paper_lib.spectra.edge_signal`;
+    ``peak``: an Estimate (eV) marked with a dashed line."""
+    e = edge["energy_loss"].values
+    ax.plot(e, edge["intensity"].values / 1e6, color=color, lw=0.8, label=label)
+    ax.plot(e, edge["background"].values / 1e6, color=color, lw=0.8, ls="--", alpha=0.7)
+    ax.plot(e, edge["edge"].values / 1e6, color=color, lw=1.2, alpha=0.9)
+    if window is not None:
+        ax.axvspan(*window, color=color, alpha=0.07, lw=0)
+    if peak is not None:
+        ax.axvline(float(peak), color=color, lw=0.7, ls=":")
+    ax.set_xlabel("energy loss / eV")
+    ax.set_ylabel("intensity / 10$^6$ counts")
+
+
+def stacked_patterns(ax, patterns, references=None, *, step=1.15, xlim=(10, 60), normalise=True,
+                     colors=None, stick_height=0.8, min_relative=3.0, annotate=None, highlight=None):
+    """X-ray powder patterns (``{label: DataArray on two_theta}``) stacked bottom-up, each scaled to
+    unit maximum inside ``xlim``, with reference reflections as sticks in bands under them.
+
+    ``references``: ``{name: reflections table}`` (:func:`paper_lib.xrd.reflections`); sticks are drawn
+    at the Kα1 angle, height ∝ the computed relative intensity (lines weaker than ``min_relative`` %
+    left out), each phase in its own band below the patterns with its name. Trace labels sit at the
+    right; ``annotate``: optional ``{label: text}`` added in brackets after a label. ``highlight``: optional list of 2θ values (deg) marked
+    by a thin vertical dotted line across the panel. Returns the offset of every trace.
+    """
+    references = references or {}
+    n_ref = len(references)
+    offsets = {}
+    ref_colors = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad"]
+    for j, (name, table) in enumerate(references.items()):
+        base = j * stick_height * 1.15
+        t = table[(table["relative"] >= min_relative) & (table["two_theta"] >= xlim[0]) & (table["two_theta"] <= xlim[1])]
+        ax.vlines(t["two_theta"], base, base + stick_height * t["relative"] / 100, color=ref_colors[j % 4], lw=0.9)
+        label = name + (" (positions only)" if table.attrs.get("generic_intensity") else "")
+        ax.text(0.99, base + 0.55 * stick_height, label, transform=ax.get_yaxis_transform(), ha="right",
+                fontsize=7, color=ref_colors[j % 4])
+    start = n_ref * stick_height * 1.15 + (0.15 if n_ref else 0.0)
+    for i, (label, da) in enumerate(patterns.items()):
+        x = da["two_theta"].values
+        y = np.asarray(da.values, dtype=float)
+        inside = (x >= xlim[0]) & (x <= xlim[1])
+        if normalise:
+            low = float(np.nanmin(y[inside]))
+            y = (y - low) / (float(np.nanmax(y[inside])) - low)
+        offset = start + i * step
+        offsets[label] = offset
+        color = (colors or {}).get(label, "k")
+        ax.plot(x[inside], y[inside] + offset, color=color, lw=0.7)
+        text = label + (f"  ({annotate[label]})" if annotate and annotate.get(label) else "")
+        ax.text(0.99, offset + 0.45 * step, text, transform=ax.get_yaxis_transform(), ha="right", fontsize=7,
+                color=color, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+    for value in highlight or ():
+        ax.axvline(value, color="0.5", ls=":", lw=0.8)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(-0.05, start + len(patterns) * step + 0.1)
+    ax.set_xlabel("2θ / deg (Cu Kα)")
+    ax.set_ylabel("intensity (normalised, offset)")
+    ax.set_yticks([])
+    return offsets

@@ -1,4 +1,4 @@
-"""Solid-state NMR reference spectra (7Li and 1H), written as Bruker TopSpin processed data sets.
+"""Solid-state NMR reference spectra (7Li, 1H and 11B), written as Bruker TopSpin processed data sets.
 
 Each spectrum is an experiment folder ``nmr/<name>/`` holding ``acqus``, ``pdata/1/procs``,
 ``pdata/1/title`` and ``pdata/1/1r`` (4096 little-endian int32 points, scaled by ``2**NC_proc``),
@@ -55,6 +55,34 @@ and are not reported there.
     Artefacts: homonuclear dipolar sidebands 3 % / 0.8 % at +-25 ppm and +-50 ppm, phase error
     0.8 deg, baseline offset 0.5 % and curvature 0.2 % of the peak height, noise sigma = 1/300
     of the peak height. Spectral window 120 ppm, 4096 points.
+
+11B, room temperature (25 degC, MAS 14 kHz, 128.38 MHz, shifts relative to BF3.OEt2)
+    Boron sites with a sizeable quadrupole coupling (BH3 of the amidoborane, sp2 boron of the
+    [N2BH]n chain) have second-order quadrupolar central-transition lines that MAS does not
+    average; they are approximated here by asymmetric lines (split pseudo-Voigt: the upfield half
+    width / downfield half width = asym > 1, the tail on the low-ppm side) whose MAXIMUM is the
+    shift given below; the article's shifts are line maxima. Lines (maximum ppm, FWHM ppm, eta,
+    boron fraction, asym):
+    LiNH2BH3:          BH3 -25.5 [article], 6.0, 0.10, 1.00, 1.35.
+    LiBH4:             BH4 -44.3 [article], 2.2, 0.30, 1.00, 1.00.
+    LiNBH:             [N2BH]n +23.6 [article] (broad sp2 B), 26.0, 0.00, 0.84, 1.30;
+                       terminal N-BH3 -25.3 [article] (weak), 6.5, 0.10, 0.09, 1.35;
+                       residual BH4 -43.5 [article] (side product), 3.0, 0.30, 0.07, 1.00.
+    LiBH4-70LiNH2BH3 and LiBH4-50LiNH2BH3 (as milled): BH3 -25.5 and BH4 -44.3 [article: identical to
+                       the parents], widths x1.1 (milling disorder); boron fractions from the mass
+                       ratio (70 and 50 wt% LiNH2BH3; M = 21.78 and 36.79 g/mol, one B each).
+    LiBH4-70LiNBH:     BH4 -41.0 (article: 3.3 ppm downfield of LiBH4), FWHM 2.8; [N2BH]n +23.2
+                       (article: 0.4 ppm upfield of LiNBH), shape as in LiNBH; terminal N-BH3 -25.3
+                       (weak, as in LiNBH); boron fractions as LiBH4-70LiNH2BH3 with the LiNBH part
+                       split as in LiNBH (its residual BH4 merges into the composite's BH4 line).
+    Widths, eta, asymmetries, the weak lines' fractions and the second as-milled ratio (50) are
+    chosen for this dataset, not reported. Artefacts: spinning sidebands of every line (satellite
+    transitions) 4 % / 1 % at +-1 and +-2 times 14 kHz (109 ppm), baseline offset 0.5 % and
+    curvature 0.4 % of the peak height, noise sigma = 1/1000 of the peak height; no phase error.
+    Spectral window 400 ppm (centred at -20 ppm), 4096 points.
+    Check: an asymmetric (split-Gaussian) fit around each maximum gives the shifts within 0.1 ppm
+    (tests/test_nmr11b.py); a symmetric fit over a window of several ppm would move the broad
+    lines' maxima by 0.2-0.8 ppm (towards the steep side).
 """
 
 import numpy as np
@@ -69,6 +97,8 @@ DATE = 946684800      # 2000-01-01T00:00:00Z, a constant: no real dates in the f
 NUCLEI = {  # nucleus: Larmor frequency (MHz) at 9.4 T, spectral width (ppm), spectral reference SR (Hz)
     "7Li": {"bf1": 155.5047, "sw_ppm": 200.0, "sr_hz": -23.4, "sidebands": (0.015, 0.004),
             "snr": 400.0, "offset": 0.004, "curvature": 0.003},
+    "11B": {"bf1": 128.3776, "sw_ppm": 400.0, "sr_hz": -6.1, "sidebands": (0.04, 0.01),
+            "snr": 1000.0, "offset": 0.005, "curvature": 0.004},
     "1H": {"bf1": 400.1300, "sw_ppm": 120.0, "sr_hz": 11.8, "sidebands": (0.03, 0.008),
            "snr": 300.0, "offset": 0.005, "curvature": 0.002},
 }
@@ -180,7 +210,7 @@ def vt_lines(temperature_c):
     return out
 
 
-def write_bruker(name, nucleus, numbers, intensity, temperature_c, title):
+def write_bruker(name, nucleus, numbers, intensity, temperature_c, title, mas_hz=MAS_HZ):
     """Write ``nmr/<name>/{acqus, pdata/1/procs, pdata/1/title, pdata/1/1r}``; return the file paths."""
     import nmrglue as ng
 
@@ -195,7 +225,7 @@ def write_bruker(name, nucleus, numbers, intensity, temperature_c, title):
     sw_hz = numbers["SW_p"]
     acqus = {"_coreheader": header, "_comments": comments,
              "AQ_mod": 3, "BF1": numbers["BF1"], "BYTORDA": 0, "DATE": DATE, "DECIM": 16, "DTYPA": 0, "DS": 4,
-             "MASR": MAS_HZ, "NS": 64 if nucleus == "7Li" else 16, "NUC1": nucleus, "NUC2": "off",
+             "MASR": mas_hz, "NS": 64 if nucleus == "7Li" else 16, "NUC1": nucleus, "NUC2": "off",
              "O1": numbers["O1"], "PULPROG": "zg", "RG": 32.0, "SFO1": numbers["SFO1"],
              "SOLVENT": "None", "SW": round(sw_hz / numbers["SFO1"], 6), "SW_h": sw_hz, "TD": 2 * SI,
              "TE": round(temperature_c + 273.15, 2), "D": [0.0, 5.0] + [0.0] * 30,
@@ -226,6 +256,67 @@ def _spectrum(name, nucleus, lines, temperature_c, title):
     return write_bruker(name, nucleus, numbers, intensity, temperature_c, title)
 
 
+B11_MAS_HZ = 14000.0
+_M_LIBH4, _M_LINH2BH3 = 21.78, 36.79  # g/mol, one boron atom each
+
+
+def _boron_fractions(x_wt):
+    """(BH4 fraction, amidoborane fraction) of the boron atoms in LiBH4-xLiNH2BH3 (x in wt%)."""
+    bh4, ab = (100 - x_wt) / _M_LIBH4, x_wt / _M_LINH2BH3
+    return bh4 / (bh4 + ab), ab / (bh4 + ab)
+
+
+def _b11_lines():
+    """{sample: [(maximum ppm, fwhm ppm, eta, boron fraction, asym)]} (see the module docstring)."""
+    bh3 = (-25.5, 6.0, 0.10, 1.00, 1.35)
+    bh4 = (-44.3, 2.2, 0.30, 1.00, 1.00)
+    linbh = [(23.6, 26.0, 0.00, 0.84, 1.30), (-25.3, 6.5, 0.10, 0.09, 1.35), (-43.5, 3.0, 0.30, 0.07, 1.00)]
+    out = {"LiNH2BH3": [bh3], "LiBH4": [bh4], "LiNBH": linbh}
+    for x in (70, 50):
+        f4, f3 = _boron_fractions(x)
+        out[f"LiBH4-{x}LiNH2BH3"] = [(bh4[0], bh4[1] * 1.1, bh4[2], f4, bh4[4]),
+                                     (bh3[0], bh3[1] * 1.1, bh3[2], f3, bh3[4])]
+    f4, f3 = _boron_fractions(70)
+    chain, terminal, residual = linbh
+    out["LiBH4-70LiNBH"] = [(-44.3 + 3.3, 2.8, 0.30, f4 + f3 * residual[3], 1.00),
+                            (23.6 - 0.4, chain[1], chain[2], f3 * chain[3], chain[4]),
+                            (terminal[0], terminal[1], terminal[2], f3 * terminal[3], terminal[4])]
+    return out
+
+
+def split_pseudo_voigt(x, maximum, fwhm, eta, area, asym):
+    """Asymmetric pseudo-Voigt: maximum at ``maximum``, total FWHM ``fwhm``, half widths in the ratio
+    upfield : downfield = ``asym`` : 1 (the tail towards low ppm), area ``area``."""
+    h_up, h_down = fwhm * asym / (1 + asym), fwhm / (1 + asym)
+    h = np.where(x < maximum, h_up, h_down)
+    u = (x - maximum) / h
+    shape = (1 - eta) * np.exp(-np.log(2) * u ** 2) + eta / (1 + u ** 2)
+    unit_area = (h_up + h_down) / 2 * ((1 - eta) * np.sqrt(np.pi / np.log(2)) + eta * np.pi)
+    return area * shape / unit_area
+
+
+def b11_spectrum(ppm, lines, sf):
+    """Noiseless 11B lines + spinning sidebands (14 kHz), no baseline."""
+    first, second = NUCLEI["11B"]["sidebands"]
+    step = B11_MAS_HZ / sf
+    y = np.zeros_like(ppm)
+    for center, fwhm, eta, area, asym in lines:
+        y += split_pseudo_voigt(ppm, center, fwhm, eta, area, asym)
+        for order, rel in ((1, first), (2, second)):
+            for sign in (-1, 1):
+                y += split_pseudo_voigt(ppm, center + sign * order * step, fwhm, eta, area * rel, asym)
+    return y
+
+
+def _b11(name, lines, title):
+    ppm, numbers = axis("11B", center_ppm=-20.0)
+    clean = b11_spectrum(ppm, lines, numbers["SF"])
+    scale = 1e5 / clean.max()
+    lines = [(c, w, e, a * scale, s) for c, w, e, a, s in lines]
+    intensity = measure(b11_spectrum(ppm, lines, numbers["SF"]), name, "11B", ppm)
+    return write_bruker(name, "11B", numbers, intensity, 25, title, mas_hz=B11_MAS_HZ)
+
+
 def generate():
     """Write all NMR reference spectra and ``data/manifests/nmr.yaml``; return the written files."""
     files, measurements = [], []
@@ -246,8 +337,16 @@ def generate():
         width = solve_main_width(target, main, minor)
         lines = [(main[0], width, main[1], 1.0 - sum(m[3] for m in minor))] + list(minor)
         add(f"1H_{sample}_RT", sample, "1H", lines, 25, series="room-temperature")
+    for sample, lines in _b11_lines().items():
+        name = f"11B_{sample}_RT"
+        files.extend(_b11(name, lines, f"11B MAS NMR, {sample}, 25 degC, reference dataset (generated)"))
+        measurements.append({"id": name, "kind": "nmr", "sample": sample, "file": f"nmr/{name}", "format": "bruker",
+                             "conditions": {"nucleus": "11B", "temperature_C": 25,
+                                            "mas_rate_kHz": B11_MAS_HZ / 1000, "series": "11B",
+                                            "reference": "BF3.OEt2"}})
     common.write_manifest(
-        "nmr", "Solid-state 7Li and 1H MAS NMR spectra (Bruker TopSpin processed data): room-temperature 7Li "
-               "of LiBH4, LiNBH and LiBH4-70LiNBH; variable-temperature 7Li of LiBH4-70LiNBH; room-temperature "
-               "1H of LiBH4, LiBH4-70LiNH2BH3 and LiBH4-70LiNBH.", measurements)
+        "nmr", "Solid-state 7Li, 1H and 11B MAS NMR spectra (Bruker TopSpin processed data): room-temperature "
+               "7Li of LiBH4, LiNBH and LiBH4-70LiNBH; variable-temperature 7Li of LiBH4-70LiNBH; room-temperature "
+               "1H of LiBH4, LiBH4-70LiNH2BH3 and LiBH4-70LiNBH; room-temperature 11B of LiNH2BH3, LiBH4, LiNBH, "
+               "LiBH4-70LiNH2BH3, LiBH4-50LiNH2BH3 and LiBH4-70LiNBH.", measurements)
     return files

@@ -20,12 +20,12 @@ The ppm axis follows TopSpin: the first point is at ``OFFSET`` ppm and points ar
 """
 
 import re
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from . import _jcamp
 from ..errors import InputError
 from ..schema import make_dataset, variable
 
@@ -47,13 +47,8 @@ def _nucleus(text, path, field):
 
 
 def _nmrglue():
-    """nmrglue, imported without the progress-bar warning its tqdm.auto import gives in a kernel
-    that has no ipywidgets (a notebook must write nothing to stderr)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="IProgress not found")
-        import nmrglue
-
-    return nmrglue
+    """nmrglue without its progress-bar warning (see :func:`paper_lib.readers._jcamp.nmrglue`)."""
+    return _jcamp.nmrglue()
 
 
 def _parameters(path, required):
@@ -156,24 +151,11 @@ def read_bruker(path, procno=None):
                         {_COORD[0]: variable(_COORD[0], shift, _COORD[1], _COORD[2])}, attrs)
 
 
-def _label(dic, *keys):
-    """First value of the first present JCAMP label (nmrglue keys: upper case, no spaces)."""
-    for key in keys:
-        if dic.get(key):
-            return dic[key][0].strip()
-    return None
+_label = _jcamp.label
 
 
 def _number(path, dic, key, required=True):
-    text = _label(dic, key)
-    if text is None:
-        if required:
-            raise InputError(path, f"expected JCAMP-DX label '##{key}='", field=key)
-        return None
-    try:
-        return float(text.split()[0])
-    except (ValueError, IndexError):
-        raise InputError(path, f"expected a number, got {text!r}", field=key) from None
+    return _jcamp.number(path, dic, key, required)
 
 
 def read_jcamp(path):
@@ -188,21 +170,7 @@ def read_jcamp(path):
     ng = _nmrglue()
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "JCAMP-DX file does not exist")
-    text = path.read_text(errors="replace")
-    if not text.strip():
-        raise InputError(path, "empty file: expected a JCAMP-DX spectrum ('##TITLE=' ... '##XYDATA=' ... '##END=')")
-    with warnings.catch_warnings(), tempfile.TemporaryDirectory() as tmp:
-        warnings.simplefilter("ignore")
-        source = path
-        if "$$" in text:  # nmrglue 0.12 joins a data line to the next when it ends in a $$ comment
-            source = Path(tmp) / path.name
-            source.write_text("\n".join(line.split("$$", 1)[0].rstrip() for line in text.splitlines()) + "\n")
-        try:
-            dic, data = ng.jcampdx.read(str(source))
-        except Exception as exc:
-            raise InputError(path, f"cannot parse as JCAMP-DX ({exc})") from None
+    dic, data = _jcamp.parse(path, ng.jcampdx.read)
     if data is None or (isinstance(data, list) and data[0] is None):
         raise InputError(path, "expected spectrum data in '##XYDATA=' or '##NTUPLES=' (none found)", field="XYDATA")
     y = np.asarray(data[0] if isinstance(data, list) else data, dtype=float)
