@@ -69,14 +69,33 @@ def up_to_date(name, manifest) -> bool:
     return all((paths.ROOT / f).exists() and _sha(paths.ROOT / f) == h for f, h in entry["outputs"].items())
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of the same stream: how the kernel batches prints into
+    messages depends on timing, the text does not."""
+    merged = []
+    for out in outputs:
+        previous = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == out.get("name")):
+            previous["text"] = "".join(previous["text"]) + "".join(out["text"])
+        else:
+            out = dict(out)
+            if out.get("output_type") == "stream":
+                out["text"] = "".join(out["text"])
+            merged.append(out)
+    return merged
+
+
 def clean_notebook(nb: dict) -> dict:
-    """Drop what changes from run to run (papermill timings, execution metadata)."""
+    """Drop what changes from run to run (papermill timings, execution metadata, stream batching)."""
     nb["metadata"].pop("papermill", None)
     nb["metadata"]["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     for cell in nb["cells"]:
         for key in VOLATILE_CELL_METADATA:
             cell.get("metadata", {}).pop(key, None)
         cell.pop("id", None)
+        if "outputs" in cell:
+            cell["outputs"] = coalesce_streams(cell["outputs"])
     nb["nbformat_minor"] = min(nb.get("nbformat_minor", 4), 4)
     return nb
 

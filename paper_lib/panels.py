@@ -64,8 +64,10 @@ def bars(ax, labels, values, errors=None, *, ylabel, colors=None, fmt="{:.3f}", 
     x = np.arange(len(labels))
     colors = colors or [f"C{i}" for i in range(len(labels))]
     ax.bar(x, values, yerr=errors, color=colors, alpha=0.8, capsize=3, width=0.6)
-    for xi, v in zip(x, values):
-        ax.text(xi, v, fmt.format(v), ha="center", va="bottom", fontsize=7.5)
+    tops = np.asarray(values, float) + (np.zeros(len(x)) if errors is None else np.asarray(errors, float))
+    for xi, v, top in zip(x, values, tops):
+        ax.annotate(fmt.format(v), (xi, top), xytext=(0, 2), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=7.5)
     ax.set_xticks(x, labels, rotation=0)
     ax.set_ylabel(ylabel)
     if ylim:
@@ -192,7 +194,7 @@ def stacked_patterns(ax, patterns, references=None, *, step=1.15, xlim=(10, 60),
     """X-ray powder patterns (``{label: DataArray on two_theta}``) stacked bottom-up, each scaled to
     unit maximum inside ``xlim``, with reference reflections as sticks in bands under them.
 
-    ``references``: ``{name: reflections table}`` (:func:`paper_lib.xrd.reflections`); sticks are drawn
+    ``references``: ``{name: reflections table}`` (:func:`paper_lib.powder.reflections`); sticks are drawn
     at the Kα1 angle, height ∝ the computed relative intensity (lines weaker than ``min_relative`` %
     left out), each phase in its own band below the patterns with its name. Trace labels sit at the
     right; ``annotate``: optional ``{label: text}`` added in brackets after a label. ``highlight``: optional list of 2θ values (deg) marked

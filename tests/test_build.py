@@ -64,3 +64,13 @@ def test_machine_paths_and_warnings_in_outputs_are_refused():
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n")]
     with pytest.raises(RuntimeError, match="stderr"):
         build.check_outputs("figT", nb)
+
+
+def test_stream_outputs_are_coalesced_whatever_the_batching():
+    one = [{"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]}]
+    two = [{"output_type": "stream", "name": "stdout", "text": ["a\n"]},
+           {"output_type": "stream", "name": "stdout", "text": "b\n"},
+           {"output_type": "stream", "name": "stderr", "text": "c\n"}]
+    assert build.coalesce_streams(one) == [{"output_type": "stream", "name": "stdout", "text": "a\nb\n"}]
+    assert build.coalesce_streams(two)[0] == build.coalesce_streams(one)[0]
+    assert len(build.coalesce_streams(two)) == 2

@@ -12,7 +12,7 @@ Fixed values only (no dates beyond a constant), so rerunning gives byte-identica
 Forward model (per pattern; the analysis uses simpler models: pseudo-Voigt lines, SNIP background)
     counts(2θ) = Poisson( t * [ sum_phases S_p sum_hkl I_hkl * TCH(2θ; 2θ_hkl + Δ, H_G, H_L)   (Kα1 and Kα2, ratio 0.5)
                                 + holder(2θ) + halo(2θ) + flat ] )
-    I_hkl     = m |F|² LP P_MD from paper_lib.xrd.reflections: the published structures in
+    I_hkl     = m |F|² LP P_MD from paper_lib.powder.reflections: the published structures in
                 data/structures (LiBH4 Pnma: Filinchuk 2008 coordinates on the Soulie 2002 room-temperature
                 lattice). LiNH2BH3 has no verified atomic positions: its lines sit at the Pbca lattice's
                 allowed positions with |F|² = 1 times a fixed pseudo-random factor per reflection
@@ -95,9 +95,9 @@ def _lnbh_factors(table):
 
 def phase_lines(name, size_nm, texture=None):
     """(d, integrated intensity per unit scale, Lorentzian size width function) of one phase."""
-    from paper_lib import xrd
+    from paper_lib import powder
 
-    table = xrd.reflections(name, 82.0, KA1, 3.0, texture=texture)
+    table = powder.reflections(name, 82.0, KA1, 3.0, texture=texture)
     intensity = table["intensity"].values.copy()
     if name == "LiNH2BH3":
         intensity = intensity * _lnbh_factors(table)
