@@ -116,6 +116,22 @@ def check_outputs(name, nb: dict):
                 raise RuntimeError(f"{name}: cell {index} wrote to stderr (a warning?): {''.join(out['text'])[:300]}")
 
 
+def papermill(source, executed, output_dir, parameters=None):
+    """Execute notebook ``source`` into ``executed`` with papermill (kernel cwd: notebooks/), outputs to
+    ``output_dir``; raise RuntimeError with the end of papermill's report if a cell fails."""
+    import yaml
+
+    env = {**os.environ, "PAPER_LIB_OUTPUT_DIR": str(output_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--kernel", "python3",
+            "--cwd", str(paths.NOTEBOOKS), str(source), str(executed)]
+    if parameters:
+        args += ["--parameters_yaml", yaml.safe_dump(dict(parameters))]
+    proc = subprocess.run(args, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError("\n".join(proc.stderr.strip().splitlines()[-15:]))
+
+
 def execute(name, log=print) -> dict:
     """Run one notebook in staging; on success move its outputs into place; return its entry."""
     import nbformat
@@ -123,17 +139,13 @@ def execute(name, log=print) -> dict:
     stage = STAGING / name
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    env = {**os.environ, "PAPER_LIB_OUTPUT_DIR": str(stage), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     executed = stage / f"{name}.ipynb"
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "--kernel", "python3",
-                           "--cwd", str(paths.NOTEBOOKS), str(paths.NOTEBOOKS / f"{name}.ipynb"), str(executed)],
-                          env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
+    try:
+        papermill(paths.NOTEBOOKS / f"{name}.ipynb", executed, stage)
+    except RuntimeError as exc:
         shutil.rmtree(stage, ignore_errors=True)
-        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise RuntimeError(f"{name}: execution failed; nothing was written.\n{tail}")
+        raise RuntimeError(f"{name}: execution failed; nothing was written.\n{exc}") from None
     nb = clean_notebook(json.loads(executed.read_text()))
     check_outputs(name, nb)
     executed.unlink()

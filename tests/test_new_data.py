@@ -79,3 +79,33 @@ def test_fig2_runs_on_real_exports(user_manifest, tmp_path):
         assert f"{sample}" in text and "σ(30 °C)" in text
     assert (out / "fig2.png").exists()
     assert str(paths.ROOT) not in json.dumps(json.loads((out / "provenance" / "fig2.json").read_text()))
+
+
+def test_batch_runs_each_manifest_and_keeps_nothing_of_a_failed_run(tmp_path):
+    from paper_lib import batch
+
+    manifests = []
+    for sample, (path, fmt, _, _) in EXPECTED.items():
+        m = tmp_path / f"{sample}.yaml"
+        m.write_text(textwrap.dedent(f"""\
+            manifest: 1
+            measurements:
+              - {{id: {sample}, kind: eis, sample: cell, file: {path}, format: {fmt},
+                 conditions: {{temperature_C: 30, thickness_mm: 1.0, area_cm2: 0.785}}}}
+            """))
+        manifests.append(m)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(manifests[0].read_text().replace("thickness_mm: 1.0", "thickness_mm: thick"))
+    runs = batch.runs_from_manifests(manifests + [broken], "eis_manifest", {"sample": "cell", "temperature_C": 30,
+                                                                           "shown_C": [30]})
+    summary = batch.batch("figS11", runs, tmp_path / "out", jobs=2, log=lambda *a: None)
+    assert (summary["ok"], summary["failed"]) == (2, 1)
+    by_name = {r["name"]: r for r in summary["runs"]}
+    assert "thickness_mm" in by_name["broken"]["error"]
+    assert not (tmp_path / "out" / "broken").exists() and not (tmp_path / "out" / ".staging").exists()
+    for sample, (_, _, low, high) in EXPECTED.items():
+        folder = tmp_path / "out" / sample
+        assert (folder / "figS11.png").exists() and (folder / "figS11.ipynb").exists()
+        text = text_of(json.loads((folder / "figS11.ipynb").read_text()))
+        assert low < float(text.split("R = ")[1].split(" ")[0]) < high
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["failed"] == 1
