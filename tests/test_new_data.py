@@ -109,3 +109,54 @@ def test_batch_runs_each_manifest_and_keeps_nothing_of_a_failed_run(tmp_path):
         text = text_of(json.loads((folder / "figS11.ipynb").read_text()))
         assert low < float(text.split("R = ")[1].split(" ")[0]) < high
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["failed"] == 1
+
+
+XRDML = """<?xml version="1.0" encoding="UTF-8"?>
+<xrdMeasurements xmlns="http://www.xrdml.com/XRDMeasurement/2.1" status="Completed">
+\t<sample type="To be analyzed"><id>{name}</id><name>{name}</name></sample>
+\t<xrdMeasurement measurementType="Scan" status="Completed">
+\t\t<usedWavelength intended="K-Alpha 1">
+\t\t\t<kAlpha1 unit="Angstrom">1.5405980</kAlpha1><kAlpha2 unit="Angstrom">1.5444260</kAlpha2>
+\t\t\t<ratioKAlpha2KAlpha1>0.5000</ratioKAlpha2KAlpha1>
+\t\t</usedWavelength>
+\t\t<scan appendNumber="0" mode="Continuous" scanAxis="Gonio" status="Completed">
+\t\t\t<dataPoints>
+\t\t\t\t<positions axis="2Theta" unit="deg"><startPosition>{start:.4f}</startPosition><endPosition>{end:.4f}</endPosition></positions>
+\t\t\t\t<commonCountingTime unit="seconds">{time:.2f}</commonCountingTime>
+\t\t\t\t<intensities unit="counts/s">{values}</intensities>
+\t\t\t</dataPoints>
+\t\t</scan>
+\t</xrdMeasurement>
+</xrdMeasurements>
+"""
+
+
+def test_figS2_runs_on_user_xrdml_exports_in_counts_per_second(tmp_path):
+    """The lab's own files in another real format (PANalytical .xrdml, counts/s, a 2θ start/end grid)
+    go through figS2 via a user manifest and give its trend."""
+    reference = manifest.load(paths.MANIFESTS / "xrd.yaml")
+    wanted = {("LiBH4", "as-received"), ("LiNH2BH3", "as-received"), ("LiBH4-70LiNH2BH3", "as-milled"),
+              ("LiBH4-70LiNBH", "dehydrogenated")}
+    lines = ["manifest: 1", "description: a lab's own XRD exports", "reference_data: false", "measurements:"]
+    for item in reference.select(kind="xrd"):
+        state = item.conditions.get("state")
+        if (item.sample, state) not in wanted:
+            continue
+        ds = readers.read(item)
+        seconds = float(ds.attrs.get("count_time_s") or 1.0)
+        counts = ds["intensity"].values * (1.0 if ds["intensity"].attrs["units"] == "counts" else seconds)
+        theta = ds["two_theta"].values
+        name = f"{item.sample}_{state}.xrdml"
+        (tmp_path / name).write_text(XRDML.format(name=item.sample, start=theta[0], end=theta[-1], time=seconds,
+                                                  values=" ".join(f"{c / seconds:.4f}" for c in counts)))
+        lines += [f"  - id: {item.sample}-{state}", "    kind: xrd", f"    sample: {item.sample}",
+                  f"    file: {name}", "    format: xrdml", f"    conditions: {{state: {state}, x_wt_percent: 70}}"]
+    assert len(lines) == 4 + 6 * len(wanted)
+    user = tmp_path / "xrd.yaml"
+    user.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    papermill("figS2", out, xrd_manifest=str(user), x_values=[70])
+    claims = json.loads((out / "claims" / "figS2.json").read_text())["claims"]
+    assert [(c["id"], c["computed"]) for c in claims] == [("trend_xrd_no_new_phase", True)]
+    assert json.loads((out / "provenance" / "figS2.json").read_text())["reference_data"] is False
