@@ -61,7 +61,8 @@ def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0
         {"temperature": variable(t, temps, "degC", "temperature")},
         {"sample": ", ".join(samples), "area_cm2": float(rows[0][4]["area_cm2"]),
          "method": "sigma = L/(R A), R = electrolyte resistance of the equivalent-circuit fit (paper_lib.eis)",
-         "source_files": ", ".join(str(r[4].get("source_file", "")) for r in rows)})
+         "source_files": ", ".join(str(r[4].get("source_file", "")) for r in rows),
+         "source_sha256": ", ".join(str(r[4].get("sha256", "")) for r in rows)})
     return (out, [r[1] for r in rows]) if return_fits else out
 
 

@@ -46,13 +46,18 @@ def versions() -> dict:
 
 
 def data_sources(*objects) -> list:
-    """``[{"file", "sha256"}]`` of the inputs: Datasets (attrs), ase Atoms (info), or lists of them."""
+    """``[{"file", "sha256"}]`` of the inputs: Datasets read from one file (attrs ``source_file``,
+    ``sha256``), results derived from several (attrs ``source_files``, ``source_sha256``, comma-joined,
+    e.g. a conductivity table), ase Atoms (info), or lists of them."""
     found = {}
     for obj in objects:
         for item in obj if isinstance(obj, (list, tuple)) else [obj]:
             meta = getattr(item, "attrs", None) or getattr(item, "info", None) or {}
             if meta.get("source_file"):
                 found[meta["source_file"]] = meta.get("sha256", "")
+            files, hashes = meta.get("source_files"), meta.get("source_sha256")
+            if files and hashes:
+                found.update(zip(files.split(", "), hashes.split(", ")))
     return [{"file": f, "sha256": h} for f, h in sorted(found.items())]
 
 

@@ -43,3 +43,15 @@ def test_readme_lists_every_notebook_with_binder_link():
     for path in NOTEBOOKS:
         assert f"(notebooks/{path.name})" in readme, path.name
         assert (f"mybinder.org/v2/gh/{registry.REPOSITORY}/HEAD?labpath=notebooks%2F{path.name}") in readme
+
+
+def test_every_figure_records_the_data_it_was_made_from():
+    manifest = json.loads((paths.FIGURES / "MANIFEST.json").read_text())
+    table = registry.registry()
+    assert set(manifest["figures"]) == {p.stem for p in NOTEBOOKS}
+    for figure, record in manifest["figures"].items():
+        assert record["data"], f"{figure}: no data files in its provenance"
+        for item in record["data"]:
+            name = item["file"].removeprefix("data/reference/")
+            if name in table:  # a Bruker folder is recorded by its content hash instead
+                assert item["sha256"] == table[name], (figure, name)

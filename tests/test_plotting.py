@@ -49,3 +49,14 @@ def test_failed_write_leaves_nothing(tmp_path):
             raise RuntimeError("boom")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.png"]
+
+
+def test_provenance_lists_the_files_behind_a_derived_table():
+    import xarray as xr
+
+    from paper_lib import provenance
+
+    table = xr.Dataset(attrs={"source_files": "a.mpt, b.mpt", "source_sha256": "11, 22"})
+    single = xr.Dataset(attrs={"source_file": "c.DTA", "sha256": "33"})
+    assert provenance.data_sources([table, single]) == [
+        {"file": "a.mpt", "sha256": "11"}, {"file": "b.mpt", "sha256": "22"}, {"file": "c.DTA", "sha256": "33"}]
