@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from . import paths
-from .build import clean_notebook, papermill
+from .execute import clean_notebook, papermill
 from .output import atomic_write_text
 
 

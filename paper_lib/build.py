@@ -1,33 +1,53 @@
-"""Execute the notebooks with papermill and collect what they make into figures/.
+"""Execute the notebooks, compare what they make with the committed outputs, and install it.
 
     python -m paper_lib.build [--jobs N] [--force] [fig2 figS11 ...]
 
-- Notebooks run in parallel (one papermill kernel each), in a staging folder; a notebook's figures,
-  claims and executed copy replace the committed ones only when it ran to the end.
-- A notebook is skipped when its inputs (code cells, paper_lib, data registry and manifests, pinned
-  environment) have the key recorded in figures/MANIFEST.json and its outputs are intact.
-- Then figures/claims.json, figures/REPRODUCTION.md and figures/MANIFEST.json are rewritten; the commit
-  and date of the build go to the untracked figures/BUILD_INFO.json, so committed files never change
-  with the commit.
+- Each notebook runs in a staging folder in its own papermill kernel (notebooks side by side, one
+  BLAS thread each: :mod:`paper_lib.numeric_env`). A notebook that fails leaves everything as it was.
+- What a notebook made is compared with the committed outputs (:mod:`paper_lib.compare`). When every
+  file agrees within the tolerances the committed files are kept byte for byte, so that a rebuild on
+  another machine leaves git clean; otherwise all of the notebook's new outputs replace the old ones.
+- The build ends with a verdict per notebook: identical, agrees within tolerance (where, by how much),
+  or changed (where).
+- A notebook is skipped when this machine has already executed it with the same inputs (code cells,
+  paper_lib, data registry and manifests, pinned environment) in the same numeric environment, and
+  its outputs are intact. That skip cache, ``.cache/build.json``, is local and untracked: the first
+  build on a machine executes and checks everything.
+- figures/claims.json, REPRODUCTION.md and MANIFEST.json are then rewritten from the per-notebook
+  files (deterministically); the commit, the date, the numeric environment and the verdict go to the
+  untracked figures/BUILD_INFO.json.
 """
 
 import argparse
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .execute import executed_text, papermill
 
 STAGING = paths.FIGURES / ".build"
 MANIFEST = paths.FIGURES / "MANIFEST.json"
-VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+CACHE = paths.ROOT / ".cache" / "build.json"
+SHOWN = 4  # differences listed per notebook in the verdict
+
+
+@dataclass
+class Outcome:
+    """What executing one notebook gave: ``status`` is identical, agrees, changed, new or failed."""
+
+    name: str
+    status: str
+    differences: list = field(default_factory=list)
+    seconds: float = 0.0
+    error: str = ""
 
 
 def notebooks(names=None):
@@ -58,120 +78,138 @@ def inputs_key(name) -> str:
     return digest.hexdigest()
 
 
+def environment_key() -> str:
+    """Hash of this machine's numeric environment (architecture, SIMD paths, BLAS kernel, threads)."""
+    from . import numeric_env
+
+    return hashlib.sha256(json.dumps(numeric_env.fingerprint(), sort_keys=True).encode()).hexdigest()
+
+
+def _load(path, empty):
+    return json.loads(Path(path).read_text()) if Path(path).exists() else empty
+
+
 def load_manifest() -> dict:
-    return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"notebooks": {}, "figures": {}}
+    return _load(MANIFEST, {"notebooks": {}, "figures": {}})
 
 
-def up_to_date(name, manifest) -> bool:
-    entry = manifest["notebooks"].get(name)
-    if not entry or entry.get("inputs_sha256") != inputs_key(name):
+def up_to_date(name, cache, env_key) -> bool:
+    """Executed on this machine with these inputs and this numeric environment, outputs intact."""
+    entry = cache.get("notebooks", {}).get(name)
+    if not entry or entry.get("inputs_sha256") != inputs_key(name) or entry.get("environment_sha256") != env_key:
         return False
     return all((paths.ROOT / f).exists() and _sha(paths.ROOT / f) == h for f, h in entry["outputs"].items())
 
 
-def coalesce_streams(outputs: list) -> list:
-    """Merge consecutive stream outputs of the same stream: how the kernel batches prints into
-    messages depends on timing, the text does not."""
-    merged = []
-    for out in outputs:
-        previous = merged[-1] if merged else None
-        if (out.get("output_type") == "stream" and previous is not None
-                and previous.get("output_type") == "stream" and previous.get("name") == out.get("name")):
-            previous["text"] = "".join(previous["text"]) + "".join(out["text"])
-        else:
-            out = dict(out)
-            if out.get("output_type") == "stream":
-                out["text"] = "".join(out["text"])
-            merged.append(out)
-    return merged
-
-
-def clean_notebook(nb: dict) -> dict:
-    """Drop what changes from run to run (papermill timings, execution metadata, stream batching)."""
-    nb["metadata"].pop("papermill", None)
-    nb["metadata"]["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    for cell in nb["cells"]:
-        for key in VOLATILE_CELL_METADATA:
-            cell.get("metadata", {}).pop(key, None)
-        cell.pop("id", None)
-        if "outputs" in cell:
-            cell["outputs"] = coalesce_streams(cell["outputs"])
-    nb["nbformat_minor"] = min(nb.get("nbformat_minor", 4), 4)
-    return nb
-
-
-MACHINE_PATH = re.compile(r"(?<![\w.])/(root|tmp|home|usr|opt|var|work)/[^\s\"']+")
-
-
-def check_outputs(name, nb: dict):
-    """Refuse outputs with machine paths or errors: they would not be reproducible."""
-    for index, cell in enumerate(nb["cells"]):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                raise RuntimeError(f"{name}: cell {index} raised {out.get('ename')}: {out.get('evalue')}")
-            text = json.dumps(out.get("text", "")) + json.dumps(out.get("data", {}).get("text/plain", ""))
-            if MACHINE_PATH.search(text) or str(paths.ROOT) in text:
-                raise RuntimeError(f"{name}: cell {index} prints a machine path: {MACHINE_PATH.search(text)}")
-            if out.get("name") == "stderr":
-                raise RuntimeError(f"{name}: cell {index} wrote to stderr (a warning?): {''.join(out['text'])[:300]}")
-
-
-def papermill(source, executed, output_dir, parameters=None):
-    """Execute notebook ``source`` into ``executed`` with papermill (kernel cwd: notebooks/), outputs to
-    ``output_dir``; raise RuntimeError with the end of papermill's report if a cell fails."""
-    import yaml
-
-    env = {**os.environ, "PAPER_LIB_OUTPUT_DIR": str(output_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--kernel", "python3",
-            "--cwd", str(paths.NOTEBOOKS), str(source), str(executed)]
-    if parameters:
-        args += ["--parameters_yaml", yaml.safe_dump(dict(parameters))]
-    proc = subprocess.run(args, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError("\n".join(proc.stderr.strip().splitlines()[-15:]))
-
-
-def execute(name, log=print) -> dict:
-    """Run one notebook in staging; on success move its outputs into place; return its entry."""
-    import nbformat
-
+# ------------------------------------------------------------------ one notebook
+def _stage(name) -> dict:
+    """Execute ``name`` in staging; ``{repository path: staged file}`` of everything it made."""
     stage = STAGING / name
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    executed = stage / f"{name}.ipynb"
+    executed = stage / f"{name}.executed.ipynb"
+    papermill(paths.NOTEBOOKS / f"{name}.ipynb", executed, stage / "figures")
+    text = executed_text(name, executed)
+    executed.unlink()
+    notebook = stage / "notebook" / f"{name}.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text(text)
+    staged = {(paths.FIGURES / p.relative_to(stage / "figures")): p
+              for p in sorted((stage / "figures").rglob("*")) if p.is_file()}
+    staged[paths.NOTEBOOKS / f"{name}.ipynb"] = notebook
+    return staged
+
+
+def compare_staged(staged: dict):
+    """``(status, differences)`` of staged outputs against the committed ones."""
+    from . import claims, compare
+
+    differences, missing = [], []
+    for target, new in staged.items():
+        where = target.relative_to(paths.ROOT).as_posix()
+        if not target.exists():
+            missing.append(where)
+            continue
+        digits = claims.DIGITS.get if target.parent.name == "claims" else None
+        differences += compare.files(target, new, where, digits=digits)
+    if missing:  # "new": none of its figures, claims or provenance were committed before
+        first = len(missing) == len([t for t in staged if t.suffix != ".ipynb"])
+        return ("new" if first else "changed"), differences + [
+            compare.Difference(m, "absent", "made", False) for m in missing]
+    if compare.real(differences):
+        return "changed", differences
+    return ("agrees" if differences else "identical"), differences
+
+
+def execute(name, log=print) -> Outcome:
+    """Run one notebook in staging, compare, then keep the committed outputs or install the new ones."""
     start = time.perf_counter()
     try:
-        papermill(paths.NOTEBOOKS / f"{name}.ipynb", executed, stage)
+        staged = _stage(name)
+        status, differences = compare_staged(staged)
+        if status in ("changed", "new"):
+            for target, new in staged.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(new, target)
     except RuntimeError as exc:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise RuntimeError(f"{name}: execution failed; nothing was written.\n{exc}") from None
-    nb = clean_notebook(json.loads(executed.read_text()))
-    check_outputs(name, nb)
-    executed.unlink()
-    outputs = _install(stage, name, nbformat.writes(nbformat.from_dict(nb)) + "\n")
-    shutil.rmtree(stage, ignore_errors=True)
-    log(f"{name}: executed in {time.perf_counter() - start:.1f} s, {len(outputs) - 1} output files")
-    return {"inputs_sha256": inputs_key(name), "outputs": outputs}
+        return Outcome(name, "failed", error=f"{name}: execution failed; nothing was written.\n{exc}",
+                       seconds=time.perf_counter() - start)
+    finally:
+        shutil.rmtree(STAGING / name, ignore_errors=True)
+    outcome = Outcome(name, status, differences, time.perf_counter() - start)
+    log(f"{name}: executed in {outcome.seconds:.1f} s, {status}")
+    return outcome
 
 
-def _install(stage, name, notebook_text) -> dict:
-    """Move staged outputs into figures/ and the executed notebook into notebooks/; return hashes."""
-    from .output import atomic_write_text
-
-    outputs = {}
-    for src in sorted(p for p in stage.rglob("*") if p.is_file()):
-        rel = src.relative_to(stage)
-        dest = paths.FIGURES / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dest)
-        outputs[dest.relative_to(paths.ROOT).as_posix()] = _sha(dest)
-    target = atomic_write_text(paths.NOTEBOOKS / f"{name}.ipynb", notebook_text)
-    outputs[target.relative_to(paths.ROOT).as_posix()] = _sha(target)
-    return outputs
+def outputs_of(name) -> dict:
+    """``{repository path: sha256}`` of a notebook's committed outputs (its figures and the notebook)."""
+    found = {f"notebooks/{name}.ipynb"}
+    for pattern in (f"{name}.png", f"{name}.pdf", f"claims/{name}.json", f"provenance/{name}.json"):
+        found |= {p.relative_to(paths.ROOT).as_posix() for p in paths.FIGURES.glob(pattern)}
+    return {f: _sha(paths.ROOT / f) for f in sorted(found) if (paths.ROOT / f).exists()}
 
 
-def finish(manifest: dict):
+# ------------------------------------------------------------------ the verdict
+def verdict_lines(outcomes, environment: str) -> list:
+    """The end of the build: per notebook whether its outputs agree with the committed ones."""
+    from .compare import real
+
+    lines = [f"Compared with the committed outputs, on {environment}:"]
+    words = {"identical": "identical", "agrees": "agrees within tolerance (committed files kept)",
+             "changed": "DIFFERS, new outputs written (git diff shows them)", "new": "new outputs written",
+             "failed": "FAILED (nothing written)"}
+    for o in outcomes:
+        shown = real(o.differences) if o.status == "changed" else o.differences
+        inputs, shown = _provenance_changes(shown)
+        lines.append(f"  {o.name:8s} {words[o.status]}" + (f"; its inputs changed: {', '.join(inputs)}" if inputs else ""))
+        for d in shown[:SHOWN]:
+            lines.append(f"             {d}")
+        if len(shown) > SHOWN:
+            lines.append(f"             … and {len(shown) - SHOWN} more")
+    counts = {s: sum(o.status == s for o in outcomes) for s in words}
+    lines.append(f"{len(outcomes)} notebook(s) executed: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    return lines
+
+
+PROVENANCE_FIELDS = {"paper_lib_sha256": "paper_lib", "notebook_sha256": "notebook code", ".data": "data",
+                     ".versions": "package versions", ".parameters": "parameters"}
+
+
+def _provenance_changes(differences):
+    """``(what changed among the inputs the provenance records, the other differences)``."""
+    inputs, rest = [], []
+    for d in differences:
+        if "provenance" in d.where or "metadata" in d.where:
+            kind = next((v for k, v in PROVENANCE_FIELDS.items() if k in d.where), None)
+            if kind:
+                inputs += [kind] if kind not in inputs else []
+                continue
+        rest.append(d)
+    return inputs, rest
+
+
+# ------------------------------------------------------------------ the whole build
+def finish(manifest: dict, verdict=None, environment=None):
     """Rewrite claims.json, REPRODUCTION.md, MANIFEST.json (deterministic) and BUILD_INFO.json."""
     from . import claims
     from .output import atomic_write_text
@@ -186,45 +224,53 @@ def finish(manifest: dict):
     manifest["notebooks"] = dict(sorted(manifest["notebooks"].items()))
     claims.merge(reference_data=reference)
     atomic_write_text(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True).stdout)
+    git = lambda *a: subprocess.run(["git", *a], cwd=paths.ROOT, capture_output=True, text=True).stdout.strip()
     atomic_write_text(paths.FIGURES / "BUILD_INFO.json", json.dumps(
-        {"commit": commit or None, "dirty_tree": dirty, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-        indent=1) + "\n")
+        {"commit": git("rev-parse", "HEAD") or None, "dirty_tree": bool(git("status", "--porcelain")),
+         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "numeric_environment": environment,
+         "verdict": verdict}, indent=1) + "\n")
 
 
 def build(names=None, jobs=2, force=False, log=print) -> int:
-    manifest = load_manifest()
-    todo = [n for n in notebooks(names) if force or not up_to_date(n, manifest)]
-    skipped = len(notebooks(names)) - len(todo)
-    if skipped:
-        log(f"{skipped} notebook(s) up to date")
-    failures = []
+    from . import numeric_env
+    from .output import atomic_write_text
 
-    def run(name):
-        try:
-            return name, execute(name, log)
-        except RuntimeError as exc:
-            failures.append(str(exc))
-            return name, None
-
+    manifest, cache, env_key = load_manifest(), _load(CACHE, {"notebooks": {}}), environment_key()
+    selected = notebooks(names)
+    todo = [n for n in selected if force or not up_to_date(n, cache, env_key)]
+    if len(selected) > len(todo):
+        log(f"{len(selected) - len(todo)} notebook(s) up to date (already checked on this machine)")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for name, entry in pool.map(run, todo):
-            if entry is not None:
-                manifest["notebooks"][name] = entry
+        outcomes = list(pool.map(lambda n: execute(n, log), todo))
+    for o in outcomes:
+        if o.status != "failed":
+            manifest["notebooks"][o.name] = {"inputs_sha256": inputs_key(o.name), "outputs": outputs_of(o.name)}
+            cache["notebooks"][o.name] = {**manifest["notebooks"][o.name], "environment_sha256": env_key,
+                                          "verdict": o.status}
     known = set(notebooks())
     manifest["notebooks"] = {k: v for k, v in manifest["notebooks"].items() if k in known}
-    finish(manifest)
-    for message in failures:
-        log(message)
-    return 1 if failures else 0
+    environment = numeric_env.describe()
+    lines = verdict_lines(outcomes, environment) if outcomes else []
+    finish(manifest, {o.name: o.status for o in outcomes} or None, numeric_env.fingerprint())
+    cache["notebooks"] = {k: v for k, v in cache["notebooks"].items() if k in known}
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(CACHE, json.dumps(cache, indent=1, sort_keys=True) + "\n")
+    for line in lines:
+        log(line)
+    for o in outcomes:
+        if o.status == "failed":
+            log(o.error)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def main(argv=None):
+    from . import numeric_env
+
+    numeric_env.pin_this_process()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebook names (default: all fig*.ipynb)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks run at once")
-    parser.add_argument("--force", action="store_true", help="execute even if inputs are unchanged")
+    parser.add_argument("--force", action="store_true", help="execute even if already checked here")
     args = parser.parse_args(argv)
     sys.exit(build(args.notebooks or None, args.jobs, args.force))
 

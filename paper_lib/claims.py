@@ -24,6 +24,9 @@ from .output import atomic_write_text, output_dir
 
 LEDGER = Path(__file__).with_name("ledger.yaml")
 PENDING = "no notebook of the compendium computes this claim yet"
+# Significant digits kept in the claims files: the computed value and its standard error. The same
+# numbers set how closely a rebuilt claims file must agree with the committed one (paper_lib.compare).
+DIGITS = {"computed": 4, "uncertainty": 2}
 
 
 @lru_cache(maxsize=1)
@@ -94,13 +97,13 @@ class Claims:
         if entry.get("notebook") != self.notebook:
             raise ValueError(f"claim '{claim_id}' belongs to notebook {entry.get('notebook')!r}, not {self.notebook!r}")
         if isinstance(computed, (list, tuple)):
-            computed = [rounded(v) for v in computed]
+            computed = [rounded(v, DIGITS["computed"]) for v in computed]
         elif not isinstance(computed, bool):
-            computed = rounded(computed)
+            computed = rounded(computed, DIGITS["computed"])
         state, reason = status(entry, computed)
         self.rows[claim_id] = {"id": claim_id, "figure": entry["figure"], "quantity": entry["quantity"],
                                "unit": entry["unit"], "paper": entry.get("paper", entry.get("paper_range")), "computed": computed,
-                               "uncertainty": rounded(uncertainty, 2), "tolerance": entry["tolerance"],
+                               "uncertainty": rounded(uncertainty, DIGITS["uncertainty"]), "tolerance": entry["tolerance"],
                                "status": state, "reason": reason, "note": note, "notebook": self.notebook}
         return self.rows[claim_id]
 

@@ -36,7 +36,7 @@ import numpy as np
 import xarray as xr
 
 from .errors import InputError
-from .peaks import Estimate
+from .peaks import FIT_KWS, Estimate
 
 # --------------------------------------------------------------------------------------------- images
 
@@ -200,7 +200,8 @@ def _refine(power, r0, c0, radius):
 
     p0 = [float(win.max() - np.median(win)), 0.0, 0.0, 1.5, float(np.median(win))]
     try:
-        popt, pcov = curve_fit(model, (rr.ravel(), cc.ravel()), win.ravel(), p0=p0, maxfev=5000)
+        popt, pcov = curve_fit(model, (rr.ravel(), cc.ravel()), win.ravel(), p0=p0, method="trf", max_nfev=5000,
+                               **FIT_KWS)
     except RuntimeError:
         return float(r0), float(c0), np.full((2, 2), math.nan)
     if abs(popt[1]) > radius or abs(popt[2]) > radius:

@@ -100,7 +100,7 @@ def asymmetric_position(da, center, half_width, passes=2):
         params["w_high"].set(min=1e-3 * half_width, max=20 * half_width)
         params["center"].set(min=c - half_width, max=c + half_width)
         peaks._off_midpoint(params)
-        result = model.fit(ys, params, x=xs)
+        result = peaks.lmfit_fit(model, ys, params, x=xs)
         par = result.params["center"]
         c = float(par.value)
     stderr = float(par.stderr) if par.stderr is not None else math.nan

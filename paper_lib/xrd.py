@@ -52,7 +52,10 @@ def remove_background(pattern, method="snip", half_window_deg=0.6, lam=1e7):
     ``"snip"``: pybaselines SNIP (decreasing windows, 5-point smoothing) with a maximum half window of
     ``half_window_deg`` (deg, default 0.6): it follows features much broader than that (holder hump,
     amorphous halo; a Gaussian hump of FWHM F keeps about 2.8 (w/F)² of its height, 2 % for F = 7°) and
-    removes Bragg peaks narrower than about 2w. A larger window clips broad humps much more.
+    removes Bragg peaks narrower than about 2w. A larger window clips broad humps much more. The
+    ends are padded with their end values, not by pybaselines' default linear extrapolation: that is
+    a least-squares fit whose last bits depend on the BLAS kernel, and SNIP's clipping of integer
+    counts turned them into background differences of 0.04 counts between CPUs.
     ``"arpls"``: pybaselines asymmetrically reweighted penalised least squares, smoothness ``lam``.
     """
     from pybaselines import Baseline
@@ -64,7 +67,7 @@ def remove_background(pattern, method="snip", half_window_deg=0.6, lam=1e7):
     if method == "snip":
         step = float(np.median(np.diff(x)))
         background, _ = fitter.snip(y, max_half_window=max(int(round(half_window_deg / step)), 2),
-                                    decreasing=True, smooth_half_window=2)
+                                    decreasing=True, smooth_half_window=2, pad_kwargs={"mode": "edge"})
     elif method == "arpls":
         background, _ = fitter.arpls(y, lam=lam)
     else:
@@ -288,7 +291,7 @@ def fit_kalpha_doublet(pattern, center, half_width_deg=0.6, background="snip", w
     params["fwhm"].set(min=0.005, max=2 * half_width_deg)
     params["area"].set(min=0)
     params["eta"].set(min=0, max=1)
-    result = m.fit(y, params, x=x)
+    result = peaks.lmfit_fit(m, y, params, x=x)
     p = result.params
 
     def est(name, units):

@@ -60,3 +60,21 @@ def test_provenance_lists_the_files_behind_a_derived_table():
     single = xr.Dataset(attrs={"source_file": "c.DTA", "sha256": "33"})
     assert provenance.data_sources([table, single]) == [
         {"file": "a.mpt", "sha256": "11"}, {"file": "b.mpt", "sha256": "22"}, {"file": "c.DTA", "sha256": "33"}]
+
+
+def test_text_is_drawn_with_the_fonts_inside_matplotlib():
+    """A system copy of DejaVu (another version, other outlines) must never be picked: the figures
+    would then depend on what a machine has installed."""
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib import font_manager
+
+    plotting.use_style()
+    bundled = Path(matplotlib.get_data_path(), "fonts")
+    for family in (matplotlib.rcParams["font.family"], ["DejaVu Sans"], ["DejaVu Sans Mono"]):
+        for style, weight in (("normal", "normal"), ("normal", "bold"), ("italic", "normal")):
+            found = font_manager.findfont(font_manager.FontProperties(family=family, style=style, weight=weight),
+                                          fallback_to_default=False)
+            assert Path(found).is_relative_to(bundled), (family, style, weight, found)
+    assert matplotlib.rcParams["mathtext.fontset"] == "dejavusans"

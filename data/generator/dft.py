@@ -120,7 +120,7 @@ class PnmaTemplate:
                        cellpar=[*RT_LATTICE, 90, 90, 90]).repeat(repeat)
         self.symbols = np.array(base.get_chemical_symbols())
         self.cell = np.array(base.cell)
-        self.frac = base.get_scaled_positions()
+        self.frac = np.round(base.get_scaled_positions(), 12)  # the published fractions, free of solver bits
         i, j, D = neighbor_list("ijD", base, 1.5)
         pairs = [(a, b, v) for a, b, v in zip(i, j, D) if self.symbols[a] == "B" and self.symbols[b] == "H"]
         assert len(pairs) == 4 * (self.symbols == "B").sum()
@@ -134,16 +134,27 @@ class PnmaTemplate:
 
     def build(self, scale, bh):
         cell = self.cell * scale
-        pos = self.frac @ cell
+        pos = _frac_to_cart(self.frac, cell)
         for h, b in self.h_of.items():
             pos[h] = pos[b] + (bh + self.eps[h]) * self.dirs[h]
         return Atoms(self.symbols.tolist(), positions=pos, cell=cell, pbc=True)
 
 
+def _frac_to_cart(frac, cell):
+    """Cartesian positions, as a sum written out (a BLAS product rounds differently on each CPU)."""
+    return frac[:, :1] * cell[0] + frac[:, 1:2] * cell[1] + frac[:, 2:] * cell[2]
+
+
+def _solved(scale) -> float:
+    """A root-solved scale factor to 12 significant digits: the solver's last bits follow the CPU."""
+    return float(f"{scale:.12g}")
+
+
 def libh4_bulk(rng):
     template = PnmaTemplate((1, 2, 1), rng)
     li = np.flatnonzero(template.symbols == "Li")
-    scale = brentq(lambda f: _shell_mean(template.build(f, BH_BULK), li)[0] - LIH_BULK, 0.95, 1.05, xtol=1e-14)
+    scale = _solved(brentq(lambda f: _shell_mean(template.build(f, BH_BULK), li)[0] - LIH_BULK, 0.95, 1.05,
+                           xtol=1e-14))
     atoms = template.build(scale, BH_BULK)
     assert np.all(_shell_mean(atoms, li)[1] == 9)
     order = np.argsort([["Li", "B", "H"].index(a) for a in atoms.get_chemical_symbols()], kind="stable")
@@ -214,7 +225,7 @@ def libh4_linbh(rng):
     li = np.flatnonzero((np.array(atoms.get_chemical_symbols()) == "Li") & (region == "LiBH4"))
     counts = _shell_mean(atoms, li)[1]
     inner = li[counts == 9]
-    scale = brentq(lambda f: _shell_mean(build(f)[0], inner)[0] - LIH_COMPOSITE, 0.98, 1.08, xtol=1e-14)
+    scale = _solved(brentq(lambda f: _shell_mean(build(f)[0], inner)[0] - LIH_COMPOSITE, 0.98, 1.08, xtol=1e-14))
     atoms, region = build(scale)
     region[li[counts != 9]] = "interface"
     assert np.all(_shell_mean(atoms, inner)[1] == 9)
@@ -277,9 +288,13 @@ def neb_band(host, mover, target, n_images, barrier, end, skew, rng, shift_to_bo
         start, end_pos = start - mid_frac[0] * base.cell[0], end_pos - mid_frac[0] * base.cell[0]
     normal, bulge = _best_detour(base, mover, start, v)
     mid = start + 0.5 * v
-    near = [k for k in range(len(base)) if k != mover
-            and np.linalg.norm(base.get_distance(mover, k, mic=True, vector=True) + start - mid) < 4.5]
-    relax = {k: rng.uniform(0.01, 0.04) * (lambda u: u / np.linalg.norm(u))(rng.normal(size=3)) for k in near}
+    # Seeded displacements are drawn for every atom, whatever the geometry, and the 4.5 Å cut is
+    # decided on distances rounded to 1e-6 Å: an atom at the cut cannot shift the random sequence
+    # when a CPU computes its distance one bit differently.
+    sizes, units = rng.uniform(0.01, 0.04, len(base)), rng.normal(size=(len(base), 3))
+    near = [k for k in range(len(base)) if k != mover and round(float(np.linalg.norm(
+        base.get_distance(mover, k, mic=True, vector=True) + start - mid)), 6) < 4.5]
+    relax = {k: sizes[k] * units[k] / np.linalg.norm(units[k]) for k in near}
     groups = _groups(base)
 
     def image(t):
@@ -391,6 +406,13 @@ def _li_near(atoms, centre, candidates, same_z=False):
 
 
 # ---------------------------------------------------------------- files
+def _quantized(atoms):
+    """``atoms`` with its cell rounded to 1e-10 Å, as files are written: ase writes the lattice with
+    every digit of a float, and those last digits follow the CPU."""
+    atoms.set_cell(np.round(np.array(atoms.cell), 10), scale_atoms=False)
+    return atoms
+
+
 def _write_extxyz(path, images, info_keys=()):
     import ase.io
 
@@ -398,12 +420,24 @@ def _write_extxyz(path, images, info_keys=()):
         for key in list(atoms.info):
             if key not in info_keys:
                 del atoms.info[key]
+        _quantized(atoms)
     ase.io.write(path, images, format="extxyz")
 
 
-def generate() -> list:
+def _write_poscar(path, atoms):
+    """VASP 5 POSCAR with direct coordinates as ase writes it, the coordinates rounded to 1e-10: ase
+    prints 16 decimals of fractions it solves for, whose last digits follow the CPU's BLAS."""
     import ase.io
 
+    ase.io.write(path, _quantized(atoms), format="vasp", direct=True, sort=False)
+    lines = Path(path).read_text().splitlines()
+    start = lines.index("Direct") + 1
+    for k in range(start, start + len(atoms)):
+        lines[k] = "".join(f"{round(float(v), 10) + 0.0:20.16f}" for v in lines[k].split()[:3])
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def generate() -> list:
     files, measurements = [], []
     lib, lib_scale = libh4_bulk(common.rng("dft/structures/LiBH4.vasp"))
     nbh = linbh_bulk(common.rng("dft/structures/LiNBH.extxyz"))
@@ -422,7 +456,7 @@ def generate() -> list:
     for sample, rel, atoms, fmt, conditions in structures:
         path = common.reference_path("dft/" + rel)
         if fmt == "vasp":
-            ase.io.write(path, atoms, format="vasp", direct=True, sort=False)
+            _write_poscar(path, atoms)
         else:
             _write_extxyz(path, [atoms])
         files.append(path)
