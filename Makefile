@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 VENV := .venv
 VPY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
-JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+JOBS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 2)
 # One BLAS/OpenMP thread everywhere: results must not depend on how many cores a machine has
 # (paper_lib/numeric_env.py); notebooks run side by side instead.
 export OMP_NUM_THREADS := 1

@@ -171,26 +171,32 @@ def outputs_of(name) -> dict:
 
 # ------------------------------------------------------------------ the verdict
 def verdict_lines(outcomes, environment: str) -> list:
-    """The end of the build: per notebook whether its outputs agree with the committed ones."""
+    """The end of the build: which notebooks' outputs are identical to the committed ones, which agree
+    within tolerance (and what moved), which differ (and where)."""
     from .compare import real
 
     lines = [f"Compared with the committed outputs, on {environment}:"]
-    words = {"identical": "identical", "agrees": "agrees within tolerance (committed files kept)",
-             "changed": "DIFFERS, new outputs written (git diff shows them)", "new": "new outputs written",
-             "failed": "FAILED (nothing written)"}
+    same = [o.name for o in outcomes if o.status == "identical"]
+    if same:
+        lines.append(f"  identical: {', '.join(same)}")
     for o in outcomes:
+        if o.status == "identical":
+            continue
         shown = real(o.differences) if o.status == "changed" else o.differences
         inputs, shown = _provenance_changes(shown)
-        lines.append(f"  {o.name:8s} {words[o.status]}" + (f"; its inputs changed: {', '.join(inputs)}" if inputs else ""))
-        for d in shown[:SHOWN]:
-            lines.append(f"             {d}")
+        lines.append(f"  {o.name}: {VERDICT[o.status]}" + (f"; its inputs changed: {', '.join(inputs)}" if inputs else ""))
+        lines += [f"      {d}" for d in shown[:SHOWN]]
         if len(shown) > SHOWN:
-            lines.append(f"             … and {len(shown) - SHOWN} more")
-    counts = {s: sum(o.status == s for o in outcomes) for s in words}
-    lines.append(f"{len(outcomes)} notebook(s) executed: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+            lines.append(f"      … and {len(shown) - SHOWN} more")
+    counts = {word: sum(o.status == s for o in outcomes) for s, word in COUNTED.items()}
+    lines.append(f"{len(outcomes)} notebook(s) executed: " + ", ".join(f"{n} {w}" for w, n in counts.items() if n))
     return lines
 
 
+VERDICT = {"identical": "identical", "agrees": "agrees within tolerance (committed files kept)",
+           "changed": "DIFFERS, new outputs written (git diff shows them)", "new": "new outputs written",
+           "failed": "FAILED (nothing written)"}
+COUNTED = {"identical": "identical", "agrees": "within tolerance", "changed": "differ", "new": "new", "failed": "failed"}
 PROVENANCE_FIELDS = {"paper_lib_sha256": "paper_lib", "notebook_sha256": "notebook code", ".data": "data",
                      ".versions": "package versions", ".parameters": "parameters"}
 

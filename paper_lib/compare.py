@@ -15,12 +15,13 @@ they mean, not byte for byte:
   by the rule above), and the page, rendered at ``PDF_DPI`` with the text masked out, must not differ
   from the committed one by more than ``PDF_RMS`` (root-mean-square of the 0-255 RGB values, as
   ``matplotlib.testing.compare`` computes it). A label whose last digit flipped thus passes; a curve
-  or marker moved by a pixel does not.
+  moved by 1 % of its axis does not.
 * **Raster images** (PNG figures, the figures inside notebooks) cannot tell a flipped digit from a
   moved curve, so they are the coarse check: the same size, and RMS at most ``IMAGE_RMS``. A label
   whose last digit flipped gives 1-4 in the compendium's figures; one curve moved by 1 % of its axis
   in a small figure about 10; a whole panel changed, more.
 * Provenance metadata inside PNG and PDF files compares as JSON.
+* Runs of blanks count as one: the padding of aligned columns moves when a number gains a sign.
 
 Each comparison returns a list of :class:`Difference`; ``within`` tells floating-point noise (inside
 the tolerance) from a real change. An empty list means equal.
@@ -102,7 +103,7 @@ def text(old: str, new: str, where="text") -> list:
         if a != b:
             ok, allowed = number_agrees(a, b)
             found.append(Difference(f"{where}, line {old.count(chr(10), 0, at) + 1}", a, b, ok, allowed))
-    return found
+    return found or [Difference(where, "blanks", "other blanks", True, "layout")]
 
 
 def _words(text: str) -> list:

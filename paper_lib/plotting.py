@@ -2,7 +2,9 @@
 
 PNG and PDF are written atomically, with the provenance record (data hashes, parameters, code hash,
 versions) in their metadata and in ``provenance/<figure>.json`` beside them; the build collects these
-into figures/MANIFEST.json. No dates go into the files, so rebuilding gives identical bytes.
+into figures/MANIFEST.json. No dates or random ids go into the files, the DPI is fixed and the text uses
+the fonts inside matplotlib's wheel, so rebuilding on one machine gives identical bytes; between
+machines the build compares the figures within tolerance (paper_lib.compare).
 """
 
 import json

@@ -52,7 +52,7 @@ def test_failure_leaves_nothing_then_success_installs(sandbox):
     nbformat.write(notebook(GOOD), path)
     log = []
     assert build.build(["figT"], jobs=1, log=log.append) == 0
-    assert any("figT     new outputs written" in line for line in log), log
+    assert any("figT: new outputs written" in line for line in log), log
     assert (sandbox / "figures" / "figT.png").exists() and (sandbox / "figures" / "figT.pdf").exists()
     executed = json.loads(path.read_text())
     assert "papermill" not in executed["metadata"]
@@ -80,14 +80,14 @@ def test_rebuild_keeps_committed_bytes_within_tolerance_and_replaces_real_change
     committed = {p: p.read_bytes() for p in [path, *(sandbox / "figures").rglob("figT*")] if p.is_file()}
     log = []
     assert build.build(["figT"], jobs=1, force=True, log=log.append) == 0
-    assert any("figT     agrees within tolerance" in line for line in log)
+    assert any("figT: agrees within tolerance" in line for line in log)
     assert any("1.24 -> 1.23 (allowed ±0.01), within tolerance" in line for line in log)
     assert {p: p.read_bytes() for p in committed} == committed, "committed bytes kept"
 
     path.write_text(path.read_text().replace("value 1.24", "value 1.26"))
     log = []
     assert build.build(["figT"], jobs=1, force=True, log=log.append) == 0
-    assert any("figT     DIFFERS" in line for line in log)
+    assert any("figT: DIFFERS" in line for line in log)
     assert any("1.26 -> 1.23 (allowed ±0.01), DIFFERS" in line for line in log)
     assert printed(path) == "value 1.23\n"
     info = json.loads((sandbox / "figures" / "BUILD_INFO.json").read_text())

@@ -142,3 +142,10 @@ def test_integer_data_allow_one_quantum(tmp_path):
         (noise,) = compare.files(tmp_path / "same" / file, tmp_path / "noise" / file)
         assert noise.within and "1 differ, by up to 1" in noise.new
         assert compare.real(compare.files(tmp_path / "same" / file, tmp_path / "change" / file))
+
+
+def test_blanks_are_layout():
+    (d,) = compare.text("F      -0.001  x", "F       0.001  x")
+    assert not d.within, "a changed sign is a change"
+    (d,) = compare.text("col  1.0", "col 1.0")
+    assert d.within and d.allowed == "layout"
