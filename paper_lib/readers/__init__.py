@@ -9,6 +9,7 @@ from importlib import import_module
 from pathlib import Path
 
 from .. import paths, registry
+from ..cycler import CYCLER_KINDS
 from ..errors import InputError
 
 # format name -> (module in this package, function)
@@ -30,10 +31,16 @@ FORMATS = {
     "netzsch-txt": ("thermal", "read_netzsch"),
     "tiff-image": ("images", "read_tiff"),
     "msa": ("eels", "read_msa"),
+    "neware-ndax": ("cycler_neware", "read_ndax"),
+    "cycler-csv": ("cycler_text", "read_records"),
+    "chi-txt": ("cycler_text", "read_chi"),
 }
+# The same BioLogic formats hold cycler techniques (CV, GCPL, CA, ...) for the cycler kinds.
+CYCLER_FORMATS = {"biologic-mpt": ("cycler_biologic", "read_mpt"), "biologic-mpr": ("cycler_biologic", "read_mpr")}
 _BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta", ".z": "zview-z",
               ".jdx": "jcamp-nmr", ".dx": "jcamp-nmr", ".vasp": "vasp", ".xy": "xy", ".xye": "xy",
-              ".xrdml": "xrdml", ".tif": "tiff-image", ".tiff": "tiff-image", ".msa": "msa", ".emsa": "msa"}
+              ".xrdml": "xrdml", ".tif": "tiff-image", ".tiff": "tiff-image", ".msa": "msa", ".emsa": "msa",
+              ".ndax": "neware-ndax", ".nda": "neware-ndax"}
 _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
                    ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz",
@@ -52,6 +59,8 @@ def sniff(path, kind=None) -> str:
     suffix = path.suffix.lower()
     if (kind, suffix) in _BY_KIND_SUFFIX:
         return _BY_KIND_SUFFIX[(kind, suffix)]
+    if kind in CYCLER_KINDS and suffix in (".csv", ".txt"):
+        return "chi-txt" if _looks_like_chi(path) else "cycler-csv"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if path.name.upper().startswith(("POSCAR", "CONTCAR")):
@@ -59,24 +68,34 @@ def sniff(path, kind=None) -> str:
     raise InputError(path, f"cannot tell the file format from its name; give 'format' (one of {sorted(FORMATS)})")
 
 
-def reader(fmt):
-    """The reader function of format ``fmt``."""
-    if fmt not in FORMATS:
+def _looks_like_chi(path) -> bool:
+    """A CH Instruments export names its columns 'Potential/V, Current/A' after a parameter header."""
+    with open(path, "rb") as handle:
+        head = handle.read(8192).decode("latin-1").lower()
+    return "potential/v, current/a" in head
+
+
+def reader(fmt, kind=None):
+    """The reader function of format ``fmt`` (for a cycler ``kind``, the cycler reader of it)."""
+    if kind in CYCLER_KINDS and fmt in CYCLER_FORMATS:
+        module, function = CYCLER_FORMATS[fmt]
+    elif fmt in FORMATS:
+        module, function = FORMATS[fmt]
+    else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {sorted(FORMATS)}")
-    module, function = FORMATS[fmt]
     return getattr(import_module(f"{__name__}.{module}"), function)
 
 
 def read_file(path, fmt=None, kind=None):
     """Read one file with its format's reader (sniffed when ``fmt`` is None)."""
-    return reader(fmt or sniff(path, kind))(Path(path))
+    return reader(fmt or sniff(path, kind), kind)(Path(path))
 
 
 def read(measurement):
     """Read a :class:`paper_lib.manifest.Measurement`, hash-checked, with provenance in ``attrs``."""
     path = measurement.local_file()
     fmt = measurement.format or sniff(path, measurement.kind)
-    data = reader(fmt)(path)
+    data = reader(fmt, measurement.kind)(path)
     provenance = {"measurement": measurement.id, "sample": measurement.sample, "kind": measurement.kind,
                   "format": fmt, "source_file": paths.relative(path),
                   "sha256": registry.content_hash(path),

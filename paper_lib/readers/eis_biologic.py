@@ -5,17 +5,15 @@ A file holding several sweeps (loops or ``cycle number`` > 1) gives its first sw
 in ``attrs`` says how many there were.
 """
 
-import re
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
+from ._biologic import mpt_header, open_mpr, split_fields as _split
 from ._eis_common import eis_dataset, number, read_text, temperature_from_text
 
 FREQ, RE, MINUS_IM, IM = "freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "Im(Z)/Ohm"
-_HEADER_FACTS = {"Run on channel": "channel", "Device": "instrument", "Acquisition started on": "started",
-                 "Electrode surface area": "electrode_area", "Comments": "comments"}
 
 
 def _columns(path, names, line):
@@ -33,14 +31,6 @@ def _columns(path, names, line):
     return names.index(FREQ), names.index(RE), imag, sign, names
 
 
-def _split(text):
-    """Tab-separated fields without the trailing empty ones EC-Lab leaves."""
-    fields = text.split("\t")
-    while fields and not fields[-1].strip():
-        fields.pop()
-    return fields
-
-
 def read_mpt(path):
     """Read an EC-Lab ``.mpt`` text export (PEIS/GEIS) into the canonical EIS Dataset.
 
@@ -49,25 +39,13 @@ def read_mpt(path):
     """
     path = Path(path)
     lines = read_text(path)
-    attrs = {}
     if lines and lines[0].strip() == "EC-Lab ASCII FILE":
-        match = re.match(r"\s*Nb header lines\s*:\s*(\d+)", lines[1] if len(lines) > 1 else "")
-        if not match:
-            raise InputError(path, "expected 'Nb header lines : N'", line=2)
-        n_header = int(match.group(1))
-        if n_header < 3 or n_header > len(lines):
-            raise InputError(path, f"header says {n_header} lines but the file has {len(lines)}", line=2)
-        header = lines[2:n_header - 1]
-        attrs["technique"] = next((h.strip() for h in header if h.strip()), None)
-        for text in header:
-            key, _, value = text.partition(" : ")
-            if key.strip() in _HEADER_FACTS and value.strip():
-                attrs[_HEADER_FACTS[key.strip()]] = value.strip()
+        n_header, attrs = mpt_header(path, lines)
         temperature = temperature_from_text(attrs.get("comments", ""))
         if temperature is not None:
             attrs["temperature_file_C"] = temperature
     elif lines and lines[0].startswith(FREQ):
-        n_header = 1  # an export without header ("Export as text" with the header unticked)
+        n_header, attrs = 1, {}  # an export without header ("Export as text" with the header unticked)
     else:
         raise InputError(path, "expected 'EC-Lab ASCII FILE' (or a 'freq/Hz' column header)", line=1)
     names = _split(lines[n_header - 1])
@@ -102,18 +80,11 @@ def read_mpt(path):
 
 def read_mpr(path):
     """Read an EC-Lab ``.mpr`` binary file with :class:`galvani.BioLogic.MPRfile` (Hz, ohm)."""
-    from galvani.BioLogic import MPRfile
-
     path = Path(path)
-    try:
-        mpr = MPRfile(str(path))
-    except (ValueError, AssertionError, OSError, NotImplementedError, KeyError) as exc:
-        raise InputError(path, f"expected a BioLogic .mpr file that galvani can read ({exc})") from None
+    mpr = open_mpr(path)
     names = list(mpr.data.dtype.names)
     i_f, i_re, i_im, sign, names = _columns(path, names, None)
     data = mpr.data
-    if data.size == 0:
-        raise InputError(path, "no data points in the 'VMP data' module")
     extra = {}
     if "cycle number" in names:
         cycle = np.asarray(data["cycle number"])
