@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images")
+DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv")
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
@@ -30,6 +30,7 @@ TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spec
           "thermal": "Thermal analysis, TGA and DSC (data/manifests/thermal.yaml)",
           "images": "Microscopy images, SEM and HRTEM (data/manifests/images.yaml)"}
 TITLES["xrd"] = "X-ray powder diffraction (data/manifests/xrd.yaml)"
+TITLES["cv"] = "Cyclic voltammetry (data/manifests/cv.yaml)"
 INTRO = """# The reference dataset
 
 **Generated, not measured.** The article's raw data are not public. These files were made by

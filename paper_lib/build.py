@@ -182,7 +182,7 @@ def verdict_lines(outcomes, environment: str) -> list:
     for o in outcomes:
         if o.status == "identical":
             continue
-        shown = real(o.differences) if o.status == "changed" else o.differences
+        shown = [] if o.status == "new" else real(o.differences) if o.status == "changed" else o.differences
         inputs, shown = _provenance_changes(shown)
         lines.append(f"  {o.name}: {VERDICT[o.status]}" + (f"; its inputs changed: {', '.join(inputs)}" if inputs else ""))
         lines += [f"      {d}" for d in shown[:SHOWN]]

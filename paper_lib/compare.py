@@ -336,7 +336,8 @@ BRUKER_BINARY = {"1r": ("procs", "BYTORDP"), "1i": ("procs", "BYTORDP"), "fid": 
 def files(old: Path, new: Path, where=None, digits=None) -> list:
     """Differences between two files of the same name, by their kind (suffix): figures, notebooks and
     JSON as above; TIFF images and Bruker binary spectra by their integer values (one quantum of
-    rounding allowed, like one unit of a printed digit); other text by its numbers; the rest exactly."""
+    rounding allowed, like one unit of a printed digit); EC-Lab ``.mpr`` by its columns (``MPR_REL`` of
+    a float32 or float64 value, one quantum of an integer); other text by its numbers; the rest exactly."""
     old, new = Path(old), Path(new)
     if old.read_bytes() == new.read_bytes():
         return []
@@ -354,10 +355,38 @@ def files(old: Path, new: Path, where=None, digits=None) -> list:
         return _quanta(_pixels_raw(old), _pixels_raw(new), where)
     if new.name in BRUKER_BINARY:
         return _quanta(_bruker_ints(old), _bruker_ints(new), where)
+    if suffix == ".mpr":
+        return _mpr(old, new, where)
     a, b = _text_of(old), _text_of(new)
     if a is None or b is None:
         return [Difference(where, f"{old.stat().st_size} bytes", f"{new.stat().st_size} bytes", False, "exact")]
     return text(a, b, where)
+
+
+MPR_REL = {4: 2e-7, 8: 1e-12}  # relative tolerance by float size (bytes): a few units in the last place
+
+
+def _mpr(old, new, where) -> list:
+    """Two EC-Lab .mpr files, column by column (galvani decodes them)."""
+    import numpy as np
+    from galvani.BioLogic import MPRfile
+
+    a, b = MPRfile(str(old)).data, MPRfile(str(new)).data
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return [Difference(where, f"{a.shape} {a.dtype.names}", f"{b.shape} {b.dtype.names}", False, "same columns")]
+    found = []
+    for name in a.dtype.names:
+        x, y = np.asarray(a[name]), np.asarray(b[name])
+        if np.array_equal(x, y):
+            continue
+        if x.dtype.kind == "f":
+            worst = float(np.max(np.abs(x - y) / np.maximum(np.abs(x), np.finfo(x.dtype).tiny)))
+            rel = MPR_REL[x.dtype.itemsize]
+            found.append(Difference(f"{where} column {name}", "values", f"relative difference up to {worst:.2g}",
+                                    worst <= rel, f"{rel:g} relative"))
+        else:
+            found += _quanta(x.astype(np.int64), y.astype(np.int64), f"{where} column {name}")
+    return found
 
 
 def _text_of(path):

@@ -234,3 +234,31 @@ def stacked_patterns(ax, patterns, references=None, *, step=1.15, xlim=(10, 60),
     ax.set_ylabel("intensity (normalised, offset)")
     ax.set_yticks([])
     return offsets
+
+
+CYCLE_COLORS = ("C1", "C2", "C3", "C4", "C5", "C6")
+
+
+def voltammogram(ax, ds, *, peaks=(), bursts=(), title=None, scale=1e3, unit="µA"):
+    """Current (``unit``, ``scale`` times mA) vs potential, one line per cycle, the first highlighted;
+    ``peaks`` (:class:`paper_lib.voltammetry.CVPeak`) marked at their maxima and labelled with their
+    potential; ``bursts`` (Datasets of :func:`paper_lib.voltammetry.bursts`) marked with crosses."""
+    for cycle, part in ds.groupby("cycle"):
+        k = int(cycle)
+        ax.plot(part.voltage, scale * part.current, lw=1.0 if k == 1 else 0.7,
+                color=CYCLE_COLORS[(k - 1) % len(CYCLE_COLORS)], label=f"cycle {k}" + (" (first)" if k == 1 else ""))
+    for p in peaks:
+        down = p.current.value < 0
+        ax.plot(p.position.value, scale * p.current.value, "v" if down else "^", color="k", ms=4)
+        ax.annotate(f"{p.position.value:.2f} V", (p.position.value, scale * p.current.value),
+                    textcoords="offset points", xytext=(4, -10 if down else 4), fontsize=7)
+    marked = False
+    for found in bursts:
+        if found.sizes["burst"]:
+            ax.plot(found.voltage, scale * found.current, "x", color="k", ms=3,
+                    label=None if marked else "irregular peak")
+            marked = True
+    ax.set_xlabel("E / V vs Li/Li$^+$")
+    ax.set_ylabel(f"I / {unit}")
+    if title:
+        ax.set_title(title)

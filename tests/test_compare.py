@@ -149,3 +149,22 @@ def test_blanks_are_layout():
     assert not d.within, "a changed sign is a change"
     (d,) = compare.text("col  1.0", "col 1.0")
     assert d.within and d.allowed == "layout"
+
+
+def test_ec_lab_mpr_files_compare_column_by_column(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
+    from generator.cycler_writers import write_mpr
+
+    t = np.arange(50) * 40.0
+    current = np.linspace(-0.02, 0.03, 50)
+    base = {"time/s": t, "Ewe/V": np.linspace(2.6, 0.6, 50), "<I>/mA": current}
+    write_mpr(tmp_path / "a.mpr", "CV", base)
+    write_mpr(tmp_path / "b.mpr", "CV", {**base, "<I>/mA": current * (1 + 1e-14)})
+    write_mpr(tmp_path / "c.mpr", "CV", {**base, "<I>/mA": current * 1.01})
+    assert compare.files(tmp_path / "a.mpr", tmp_path / "a.mpr") == []
+    noise = compare.files(tmp_path / "a.mpr", tmp_path / "b.mpr")
+    assert noise and all(d.within for d in noise) and "<I>/mA" in noise[0].where
+    assert compare.real(compare.files(tmp_path / "a.mpr", tmp_path / "c.mpr"))

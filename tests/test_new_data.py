@@ -160,3 +160,28 @@ def test_figS2_runs_on_user_xrdml_exports_in_counts_per_second(tmp_path):
     claims = json.loads((out / "claims" / "figS2.json").read_text())["claims"]
     assert [(c["id"], c["computed"]) for c in claims] == [("trend_xrd_no_new_phase", True)]
     assert json.loads((out / "provenance" / "figS2.json").read_text())["reference_data"] is False
+
+
+def test_figS27_runs_on_a_labs_own_voltammograms(tmp_path):
+    """A lab's CV (yadg's EC-Lab test file, 1.5-5.5 V, GPL-3.0) as the full and the open-circuit panels:
+    the notebook says which peaks it does not find and counts irregular peaks, without an error."""
+    cv = REAL / "cycler" / "yadg_cv.mpr"
+    user = tmp_path / "lab_cv.yaml"
+    user.write_text(textwrap.dedent(f"""\
+        manifest: 1
+        description: a lab's own voltammograms
+        reference_data: false
+        measurements:
+          - {{id: full, kind: cv, sample: cell, file: {cv}, sha256: '{registry.sha256(cv)}',
+             conditions: {{cell: lab cell, panel: S27a, temperature_C: 25}}}}
+          - {{id: to5V, kind: cv, sample: cell, file: {cv}, conditions: {{cell: lab cell, panel: S27c}}}}
+        """))
+    out = tmp_path / "out"
+    out.mkdir()
+    nb = papermill("figS27", out, cv_manifest=str(user), cell="lab cell")
+    text = text_of(nb)
+    assert "S27b: not in" in text and "yadg_cv.mpr (biologic-mpr), 5103 points" in text
+    assert "no peak between 0.05 and 0.95 V" in text or "fewer than 8 points between 0.05 and 0.95 V" in text
+    assert "S27c: irregular peaks per sweep" in text
+    assert (out / "figS27.png").exists()
+    assert json.loads((out / "provenance" / "figS27.json").read_text())["reference_data"] is False

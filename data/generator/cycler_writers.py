@@ -59,3 +59,15 @@ def write_mpr(path, technique, columns):
     settings = bytes([TECHNIQUE_CODES[technique]]) + bytes(199)
     path.write_bytes(magic + module(b"VMP Set", b"VMP settings", 0, settings)
                      + module(b"VMP data", b"VMP data", 2, head + rows.tobytes()))
+
+
+def write_chi(path, potential_V, current_mA, vertices, rate_V_s, model):
+    """A CH Instruments CV text export: date, technique, parameters, then 'Potential/V, Current/A'."""
+    high, low = max(vertices), min(vertices)
+    head = ["Nov. 14, 2024   09:30:00", "Cyclic Voltammetry", "File:  C:\\CHI\\cv.bin", "Data Source:  Experiment",
+            f"Instrument Model:  {model}", "Header:", "Note:", "", f"Init E (V) = {vertices[0]:g}",
+            f"High E (V) = {high:g}", f"Low E (V) = {low:g}", f"Init P/N = {'P' if vertices[1] > vertices[0] else 'N'}",
+            f"Scan Rate (V/s) = {rate_V_s:g}", f"Segment = {len(vertices) - 1}", "Sample Interval (V) = 0.001",
+            "Quiet Time (sec) = 2", "Sensitivity (A/V) = 1e-4", "", "Potential/V, Current/A", ""]
+    rows = [f"{e:.3f}, {i * 1e-3:.4e}" for e, i in zip(potential_V, current_mA)]
+    path.write_bytes(("\r\n".join(head + rows) + "\r\n").encode("latin-1"))
