@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv")
+DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization")
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
@@ -31,6 +31,7 @@ TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spec
           "images": "Microscopy images, SEM and HRTEM (data/manifests/images.yaml)"}
 TITLES["xrd"] = "X-ray powder diffraction (data/manifests/xrd.yaml)"
 TITLES["cv"] = "Cyclic voltammetry (data/manifests/cv.yaml)"
+TITLES["polarization"] = "DC polarization (data/manifests/polarization.yaml)"
 INTRO = """# The reference dataset
 
 **Generated, not measured.** The article's raw data are not public. These files were made by
@@ -85,8 +86,10 @@ def install(stage: Path, force=False) -> dict:
             kind = "replaced" if compare.real(found) else "kept within tolerance" if found else "identical"
             for d in compare.real(found)[:3]:
                 print(f"  {d}")
+        if force and kind == "kept within tolerance":
+            kind = "replaced"
         counts[kind] += 1
-        if kind in ("new", "replaced") or (force and kind != "identical"):
+        if kind in ("new", "replaced"):
             target.parent.mkdir(parents=True, exist_ok=True)
             new.replace(target)
     return counts

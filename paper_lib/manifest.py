@@ -30,12 +30,14 @@ KINDS = {
     "nmr": ("nucleus",),
     "neb": (),
     "structure": (),
-    "xrd": (), "ftir": (), "xps": (), "tga": (), "dsc": (), "gcpl": (), "cv": (), "ca": (),
+    "xrd": (), "ftir": (), "xps": (), "tga": (), "dsc": (), "gcpl": (), "cv": (), "lsv": (), "ca": (), "cp": (),
+    "ccd": ("temperature_C", "area_cm2"), "cycling": ("temperature_C", "area_cm2"), "cell": (),
+    "polarization": ("temperature_C", "applied_voltage_V", "thickness_mm", "area_cm2"),
     "trajectory": (), "image": (), "eels": (),
 }
 NUMERIC_CONDITIONS = {"temperature_C", "thickness_mm", "area_cm2", "x_wt_percent", "current_mA_cm2",
                       "c_rate", "active_mass_mg", "lead_resistance_ohm", "heating_rate_K_min", "pixel_size_nm",
-                      "wavelength_A", "mas_rate_kHz"}
+                      "wavelength_A", "mas_rate_kHz", "applied_voltage_V", "scan_rate_mV_s"}
 REQUIRED_FIELDS = ("id", "kind", "sample", "file")
 
 

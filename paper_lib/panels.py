@@ -262,3 +262,15 @@ def voltammogram(ax, ds, *, peaks=(), bursts=(), title=None, scale=1e3, unit="µ
     ax.set_ylabel(f"I / {unit}")
     if title:
         ax.set_title(title)
+
+
+def polarization(ax, ds, steady, *, label, color, scale=1e6, unit="nA"):
+    """A DC polarization on log-log axes: the measured current (``unit``, ``scale`` times mA), the fitted
+    decay and the steady-state current it tends to (dashed)."""
+    t = ds.time.values - ds.time.values[0]
+    keep = t > 0
+    ax.loglog(t[keep], scale * np.abs(ds.current.values[keep]), color=color, lw=0.8, alpha=0.6, label=label)
+    ax.loglog(steady.time, scale * np.abs(steady.fit), color=color, lw=1.2, ls="-")
+    ax.axhline(scale * abs(steady.current.value), color=color, lw=0.8, ls="--")
+    ax.set_xlabel("t / s")
+    ax.set_ylabel(f"|I| / {unit}")

@@ -185,3 +185,23 @@ def test_figS27_runs_on_a_labs_own_voltammograms(tmp_path):
     assert "S27c: irregular peaks per sweep" in text
     assert (out / "figS27.png").exists()
     assert json.loads((out / "provenance" / "figS27.json").read_text())["reference_data"] is False
+
+
+def test_figS16_runs_on_a_labs_own_polarization(tmp_path):
+    """A lab's chronoamperometry (yadg's EC-Lab CA file, ~10 µA at 3.42 V) as an LiNBH polarization:
+    the notebook fits its decay and says which samples and temperatures it does not have."""
+    ca = REAL / "cycler" / "yadg_ca.mpr"
+    user = tmp_path / "lab_polarization.yaml"
+    user.write_text(textwrap.dedent(f"""\
+        manifest: 1
+        reference_data: false
+        measurements:
+          - {{id: ca, kind: polarization, sample: LiNBH, file: {ca},
+             conditions: {{temperature_C: 25, applied_voltage_V: 3.42, thickness_mm: 1.0, area_cm2: 0.785}}}}
+        """))
+    out = tmp_path / "out"
+    out.mkdir()
+    text = text_of(papermill("figS16", out, polarization_manifest=str(user)))
+    assert "not in the manifest: LiBH4 at 25 degC" in text and "sigma_e = " in text
+    claims = json.loads((out / "claims" / "figS16.json").read_text())["claims"]
+    assert [c["id"] for c in claims] == ["sigma_e_RT_LiNBH"]
