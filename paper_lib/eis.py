@@ -12,6 +12,9 @@ Circuit elements (parameter units):
   with ``Rleak`` (ohm), the electronic leakage that bends the spike towards the real axis at the lowest
   frequencies (it goes to its upper bound when the spike does not bend).
 
+Between Li electrodes (:func:`fit_symmetric`) the arcs are the interfaces' and R0 holds the
+electrolyte: models ``interface`` (R0 + R1|CPE1) and ``interface2`` (two interface arcs).
+
 A fast conductor (sigma >~ 1e-5 S/cm) relaxes at 1/(2 pi tau), tau = eps0 eps_r / sigma, far above the
 highest measured frequency: only the intercept and the spike are visible. :func:`fit_spectrum` with
 ``model="auto"`` fits the arc-present and the arc-absent models and keeps the one with the lower BIC.
@@ -32,6 +35,12 @@ MODELS = {
     "arc": (("R0", "R1", "Q1", "n1", "Qel", "nel", "Rleak"), "R0-L-(R1|CPE1)-(CPE_el|Rleak)"),
     "arc+gb": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2", "Qel", "nel", "Rleak"),
                "R0-L-(R1|CPE1)-(R2|CPE2)-(CPE_el|Rleak)"),
+}
+# Li|electrolyte|Li (non-blocking): R0 = leads + electrolyte (its relaxation above the window), then the
+# interfaces' arcs; the spectrum returns to the real axis at low frequency (no spike).
+SYMMETRIC_MODELS = {
+    "interface": (("R0", "R1", "Q1", "n1"), "R0-L-(R1|CPE1)"),
+    "interface2": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2"), "R0-L-(R1|CPE1)-(R2|CPE2)"),
 }
 _LOG_BOUNDS = {"R": (-4.0, 11.0), "L": (-13.0, -3.0), "Q": (-18.0, 1.0)}
 _N_BOUNDS = {"n1": (0.5, 1.0), "n2": (0.4, 1.0), "nel": (0.3, 1.0)}
@@ -264,3 +273,70 @@ def _has_curvature(f, z):
     order = np.argsort(-f)
     phase = np.degrees(np.arctan2(-z.imag[order], z.real[order]))
     return bool(np.max(phase[:3]) > 10 and np.argmin(np.abs(phase)) > 2)
+
+
+@dataclass(frozen=True)
+class SymmetricFit:
+    """A Li|electrolyte|Li spectrum: ``r_bulk`` (R0: electrolyte and leads, ohm) and ``r_interface``
+    (the interfaces' arcs, R1 (+ R2), ohm), each with its standard error; ``fit`` the circuit fit."""
+
+    r_bulk: float
+    r_bulk_stderr: float
+    r_interface: float
+    r_interface_stderr: float
+    fit: object
+
+
+def fit_symmetric(data, f_scale=0.02, f_max=None):
+    """Fit R0 + (R1|CPE1) [+ (R2|CPE2)] to a spectrum between non-blocking (Li) electrodes, keeping the
+    model of lower BIC; returns a :class:`SymmetricFit` (ohm).
+
+    The electrolyte of a fast conductor relaxes above the window, but the wing of its arc can show at
+    the top frequencies, where -Z'' rises again; the fit uses the frequencies up to ``f_max`` (Hz),
+    by default the valley of -Z'' between that wing and the interfaces' arcs."""
+    f, z = _spectrum(data)
+    ok = np.isfinite(f) & np.isfinite(z) & (np.abs(z) > 0)
+    f, z = f[ok], z[ok]
+    if f_max is None:
+        f_max = _wing_valley(f, z)
+    if f_max is not None:
+        keep = f <= f_max
+        if keep.sum() < 10:
+            raise ValueError(f"fewer than 10 points at or below f_max = {f_max:g} Hz")
+        f, z = f[keep], z[keep]
+    guess, inductive, _ = initial_guess(f, z)
+    order = np.argsort(-f)
+    r_low, r_high = float(z.real[order][-1]), float(np.min(z.real))
+    guess.update(R0=max(r_high, 1e-3), R1=max(0.8 * (r_low - r_high), 1e-3), R2=max(0.2 * (r_low - r_high), 1e-3))
+    apex = order[int(np.argmax(-z.imag[order]))]
+    w = 2 * np.pi * f[apex]
+    guess.update(Q1=float(1 / (guess["R1"] * w ** 0.9)), Q2=float(1 / (guess["R2"] * (w / 30) ** 0.8)))
+    fits = {}
+    for name, (names, circuit) in SYMMETRIC_MODELS.items():
+        names = list(names)
+        if inductive:
+            names.insert(1, "L")
+        # the arcs may not exceed 3x the span the spectrum shows, so that none takes up the electrolyte
+        fits[name] = (names, circuit, _fit_model(f, z, names, guess, f_scale, max(r_low - r_high, 1e-3)))
+    chosen = min(fits, key=lambda k: fits[k][2][3]["bic"])
+    names, circuit, (params, stderr, cov, extra) = fits[chosen]
+    g = np.array([1.0 if n in ("R1", "R2") else 0.0 for n in names])
+    result = FitResult(model=chosen, circuit=circuit if inductive else circuit.replace("-L", ""), params=params,
+                       stderr=stderr, r_electrolyte=float(params["R0"]), r_electrolyte_stderr=stderr["R0"],
+                       r_series=None, chi2=extra["chi2"], rms=extra["rms"], n_points=int(f.size), frequency=f,
+                       z_measured=z, candidates={k: v[2][3]["bic"] for k, v in fits.items()})
+    return SymmetricFit(float(params["R0"]), stderr["R0"], float(g @ np.array([params[n] for n in names])),
+                        float(np.sqrt(max(g @ cov @ g, 0))), result)
+
+
+def _wing_valley(f, z):
+    """The frequency (Hz) of the first minimum of -Z'' below the top frequency when -Z'' falls from the
+    top (the wing of an arc above the window), else None. -Z'' is median-smoothed over 5 points."""
+    from scipy.ndimage import median_filter
+
+    order = np.argsort(-f)
+    y = median_filter(-z.imag[order], size=5, mode="nearest")
+    for k in range(2, y.size - 3):
+        if y[k] < y[0] and y[k] <= y[k - 1] and y[k] <= y[k + 1:k + 4].min():
+            return float(f[order][k])
+    return None

@@ -274,3 +274,22 @@ def polarization(ax, ds, steady, *, label, color, scale=1e6, unit="nA"):
     ax.axhline(scale * abs(steady.current.value), color=color, lw=0.8, ls="--")
     ax.set_xlabel("t / s")
     ax.set_ylabel(f"|I| / {unit}")
+
+
+def symmetric_spectra(ax, spectra, *, colors=("C2", "C1")):
+    """Nyquist plots of Li|electrolyte|Li spectra with their fits (``[(label, ds, SymmetricFit)]``),
+    zoomed on the interfaces' arcs (equal scales, the axes spanning the data)."""
+    low, high = np.inf, -np.inf
+    for (label, ds, fit), color in zip(spectra, colors):
+        zr, zi = ds["z_real"].values, ds["z_imag"].values
+        ax.plot(zr, -zi, "o", ms=2, mfc="none", color=color, label=f"{label}: R$_i$ {fit.r_interface:.1f} Ω")
+        f = np.geomspace(fit.fit.frequency.max(), fit.fit.frequency.min(), 300)
+        z = fit.fit.impedance(f)
+        ax.plot(z.real, -z.imag, "-", color=color, lw=0.8)
+        low, high = min(low, float(np.min(zr))), max(high, float(np.max(zr)))
+    span = high - low
+    ax.set_xlim(low - 0.05 * span, high + 0.05 * span)
+    ax.set_ylim(-0.1 * span, 0.6 * span)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("Z' / Ω")
+    ax.set_ylabel("-Z'' / Ω")

@@ -24,9 +24,11 @@ from .peaks import Estimate
 
 @dataclass(frozen=True)
 class SteadyState:
-    """The steady-state current (mA) of a decay, the two fits' values and curves (mA, on ``time``)."""
+    """The steady-state current (mA) of a decay; ``initial``, the two-term decay extrapolated to the
+    start of the polarization (mA); the two fits' values and the fitted curve (mA, on ``time``, s)."""
 
     current: Estimate
+    initial: Estimate
     biexponential: float
     stretched: float
     time: np.ndarray
@@ -77,7 +79,11 @@ def steady_state(ds, t_start_s=None) -> SteadyState:
                                                       [np.inf, np.inf, 10 * span, np.inf, 10 * span]))
     model_share = 0.5 * max(abs(iss - other), abs(iss - float(p_late[0])))
     err = math.hypot(float(np.sqrt(max(cov_bi[0, 0], 0.0))), model_share)
-    return SteadyState(Estimate(sign * iss, err, "mA"), sign * iss, sign * other, t, sign * _biexp(t, *p_bi),
+    g = np.array([1.0, 1.0, 0.0, 1.0, 0.0])  # I(0) = I_ss + A1 + A2, the stretched decay's I_ss + A
+    start_bi, start_st = float(p_bi[0] + p_bi[1] + p_bi[3]), float(p_st[0] + p_st[1])
+    initial = Estimate(sign * start_bi, math.hypot(float(np.sqrt(max(g @ cov_bi @ g, 0.0))), 0.5 * abs(start_bi - start_st)),
+                       "mA")
+    return SteadyState(Estimate(sign * iss, err, "mA"), initial, sign * iss, sign * other, t, sign * _biexp(t, *p_bi),
                        (float(p_bi[2]), float(p_bi[4])))
 
 

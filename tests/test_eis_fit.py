@@ -77,3 +77,18 @@ def test_conductivity_formula_and_table():
     assert list(table.temperature.values) == [30, 60]
     np.testing.assert_allclose(table.conductivity.values, [1e-6, 1e-5], rtol=0.02)
     assert table.conductivity.attrs["units"] == "S/cm" and table.attrs["sample"] == "S"
+
+
+@pytest.mark.parametrize("r_bulk,r_int", [(579.0, 100.0), (140.0, 40.0)])
+def test_symmetric_cell_interfaces_are_recovered_below_the_electrolytes_wing(r_bulk, r_int):
+    """Li|SSE|Li: the electrolyte relaxes above 1 MHz but its wing shows; two interface arcs below."""
+    rng = np.random.default_rng(2)
+    f = np.logspace(6, -1, 71)
+    w = 2 * np.pi * f
+    z = (1.2 + r_bulk / (1 + (1j * w * 8e-9) ** 0.93) ** 0.9 + 0.7 * r_int / (1 + (1j * w * 0.7 * r_int * 2e-6) ** 0.85)
+         + 0.3 * r_int / (1 + (1j * w * 0.3 * r_int * 3e-4) ** 0.8))
+    z = z + np.abs(z) * (rng.normal(0, 0.002, f.size) + 1j * rng.normal(0, 0.002, f.size))
+    fit = eis.fit_symmetric((f, z))
+    assert abs(fit.r_interface - r_int) < 3 * fit.r_interface_stderr + 0.01 * r_int, fit
+    assert fit.r_bulk == pytest.approx(r_bulk + 1.2, rel=0.01)
+    assert fit.fit.frequency.max() < 1e6, "the wing of the electrolyte's arc is left out"
