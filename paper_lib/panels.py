@@ -293,3 +293,20 @@ def symmetric_spectra(ax, spectra, *, colors=("C2", "C1")):
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("Z' / Ω")
     ax.set_ylabel("-Z'' / Ω")
+
+
+def msd_curves(ax, results, colors):
+    """MSD against lag on log-log axes (``{label: paper_lib.diffusion.Diffusion}``), the fitted
+    c + 6 D t over each diffusive window drawn solid, elsewhere dotted."""
+    for label, found in results.items():
+        table = found.table
+        t_ns = table.lag.values * 1e-6
+        ax.loglog(t_ns, table.msd.values, color=colors[label], lw=1.0, label=label)
+        if found.d is not None:
+            d_a2_fs = found.d.value * 10.0
+            line = found.intercept + 6 * d_a2_fs * table.lag.values
+            inside = (table.lag.values >= found.window_fs[0]) & (table.lag.values <= found.window_fs[1])
+            ax.loglog(t_ns, line, color=colors[label], lw=0.8, ls=":")
+            ax.loglog(t_ns[inside], line[inside], color="k", lw=1.6, alpha=0.5)
+    ax.set_xlabel("t / ns")
+    ax.set_ylabel("MSD / Å$^2$")

@@ -142,3 +142,39 @@ def test_vasp_folder_without_energies(tmp_path):
     (tmp_path / "neb.dat").write_text("0 0.0 0.0 0.0 0\n1 0.3 0.05 x 1\n2 0.6 0.0 0.0 2\n")
     with pytest.raises(InputError, match=r"neb\.dat, line 2"):
         read_neb(tmp_path)
+
+
+def test_trajectories_read_from_xdatcar_and_extended_xyz(tmp_path):
+    """The generator's VASP XDATCAR and multi-frame extended XYZ layouts, into the trajectory Dataset."""
+    import sys
+
+    import ase
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
+    from generator.aimd import write_extxyz, write_xdatcar
+
+    from paper_lib.readers import read_file
+
+    atoms = ase.Atoms("Li2B2", positions=[[0.5, 0.5, 0.5], [2.0, 2.0, 2.0], [1.0, 3.0, 1.0], [3.5, 0.2, 3.9]],
+                      cell=np.diag([4.0, 4.0, 4.0]), pbc=True)
+    frames = np.stack([atoms.positions, atoms.positions + [3.8, 0.0, 0.0]])  # the first Li leaves the cell
+    lengths = np.array([4.0, 4.0, 4.0])
+    write_xdatcar(tmp_path / "XDATCAR", atoms, (frames / lengths) % 1.0, "test")
+    write_extxyz(tmp_path / "traj.extxyz", atoms, frames, 2.0, lengths)
+    for name, fmt in (("XDATCAR", "xdatcar"), ("traj.extxyz", "trajectory-extxyz")):
+        ds = read_file(tmp_path / name, kind="trajectory")
+        assert ds.attrs["format"] == fmt and ds.position.attrs["units"] == "Å"
+        assert ds.sizes == {"frame": 2, "atom": 4, "xyz": 3}
+        assert list(ds.element.values) == ["Li", "Li", "B", "B"]
+        assert np.allclose(ds.position.values[1, 0], [0.3, 0.5, 0.5], atol=1e-6), "stored wrapped"
+        assert np.allclose(np.asarray(ds.attrs["cell"]).reshape(3, 3), np.diag(lengths))
+    assert np.allclose(read_file(tmp_path / "traj.extxyz", kind="trajectory").time.values, [0.0, 2.0])
+
+
+def test_a_single_frame_is_not_a_trajectory(tmp_path):
+    from paper_lib.errors import InputError
+    from paper_lib.readers import read_file
+
+    (tmp_path / "one.extxyz").write_text("1\nLattice=\"3 0 0 0 3 0 0 0 3\" Properties=species:S:1:pos:R:3\nLi 0 0 0\n")
+    with pytest.raises(InputError, match="one.extxyz: expected a trajectory of several frames"):
+        read_file(tmp_path / "one.extxyz", kind="trajectory")

@@ -34,6 +34,8 @@ FORMATS = {
     "neware-ndax": ("cycler_neware", "read_ndax"),
     "cycler-csv": ("cycler_text", "read_records"),
     "chi-txt": ("cycler_text", "read_chi"),
+    "xdatcar": ("trajectory", "read_xdatcar"),
+    "trajectory-extxyz": ("trajectory", "read_extxyz"),
 }
 # The same BioLogic formats hold cycler techniques (CV, GCPL, CA, ...) for the cycler kinds.
 CYCLER_FORMATS = {"biologic-mpt": ("cycler_biologic", "read_mpt"), "biologic-mpr": ("cycler_biologic", "read_mpr")}
@@ -43,6 +45,7 @@ _BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta
               ".ndax": "neware-ndax", ".nda": "neware-ndax"}
 _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
+                   ("trajectory", ".extxyz"): "trajectory-extxyz", ("trajectory", ".xyz"): "trajectory-extxyz",
                    ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz",
                    ("ftir", ".jdx"): "jcamp-ir", ("ftir", ".dx"): "jcamp-ir", ("ftir", ".csv"): "ftir-csv",
                    ("tga", ".txt"): "netzsch-txt", ("dsc", ".txt"): "netzsch-txt",
@@ -65,6 +68,8 @@ def sniff(path, kind=None) -> str:
         return _BY_SUFFIX[suffix]
     if path.name.upper().startswith(("POSCAR", "CONTCAR")):
         return "vasp"
+    if path.name.upper().startswith("XDATCAR") or suffix == ".xdatcar":
+        return "xdatcar"
     raise InputError(path, f"cannot tell the file format from its name; give 'format' (one of {sorted(FORMATS)})")
 
 

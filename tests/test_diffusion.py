@@ -1,0 +1,59 @@
+"""Diffusion: D is recovered from Brownian walks with thermal vibration, wrapped into the cell and
+drifting (a thermostat), within its stated error; no D without a diffusive regime; Nernst-Einstein."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from paper_lib import diffusion
+
+CELL = np.diag([8.0, 9.0, 10.0])
+
+
+def walks(d_cm2_s, n_li=32, n_frames=401, frame_fs=5e4, vibration=0.1, drift=0.02, seed=1):
+    """A trajectory Dataset: Li Brownian walks of D plus vibration, a heavy framework, a common drift,
+    everything wrapped into CELL."""
+    rng = np.random.default_rng(seed)
+    step = np.sqrt(2 * d_cm2_s * 10.0 * frame_fs)  # A per axis per frame (D in A2/fs = 10 x cm2/s)
+    li = np.cumsum(rng.normal(0, step, (n_frames, n_li, 3)), axis=0) + rng.uniform(0, 8, (1, n_li, 3))
+    frame = np.repeat(rng.uniform(0, 8, (1, 64, 3)), n_frames, axis=0)
+    positions = np.concatenate([li, frame], axis=1) + rng.normal(0, vibration, (n_frames, n_li + 64, 3))
+    positions += np.cumsum(rng.normal(0, drift, (n_frames, 1, 3)), axis=0)
+    frac = positions @ np.linalg.inv(CELL)
+    wrapped = (frac - np.floor(frac)) @ CELL
+    return xr.Dataset({"position": (("frame", "atom", "xyz"), wrapped)},
+                      coords={"element": ("atom", np.array(["Li"] * n_li + ["Xe"] * 64))},
+                      attrs={"cell": CELL.ravel().tolist(), "frame_interval_fs": frame_fs})
+
+
+@pytest.mark.parametrize("d", [4.17e-9, 2.96e-9])
+def test_d_is_recovered_within_its_error(d):
+    found = diffusion.diffusion_coefficient(walks(d))
+    assert found.d.units == "cm^2/s"
+    assert abs(found.d.value - d) < 3 * found.d.stderr, found.d
+    assert 0.02 * d < found.d.stderr < 0.3 * d
+    lo, hi = found.window_fs
+    assert hi <= 0.5 * 400 * 5e4 and lo > 0
+
+
+def test_unwrapping_follows_atoms_across_the_faces_and_removes_the_drift():
+    ds = walks(4e-9, vibration=0.0, drift=0.5)
+    path = diffusion.unwrapped(ds)
+    steps = np.abs(np.diff(path, axis=0))
+    assert steps.max() < 4.0, "no jump by a cell length"
+    assert np.ptp(path[:, 32:, :], axis=0).max() < 0.5, "the framework stays put once the drift is removed"
+
+
+def test_a_run_shorter_than_the_crossover_gives_no_d():
+    short = walks(5.6e-10, frame_fs=250.0)  # 100 ps: the vibration plateau dominates
+    found = diffusion.diffusion_coefficient(short)
+    assert found.d is None and found.window_fs is None
+
+
+def test_nernst_einstein():
+    n = 4 / (7.178 * 4.437 * 6.803 * 1e-24)  # Li per cm3 in Pnma LiBH4
+    sigma = diffusion.nernst_einstein(diffusion.Estimate(5.6e-10, 5e-11, "cm^2/s"), n, 303.15)
+    expected = n * 1.602176634e-19 ** 2 * 5.6e-10 / (1.380649e-23 * 303.15)
+    assert sigma.value == pytest.approx(expected, rel=1e-12) and sigma.units == "S/cm"
+    assert sigma.stderr == pytest.approx(expected * 5e-11 / 5.6e-10, rel=1e-12)
+    assert diffusion.number_density(walks(1e-9, n_frames=3)) == pytest.approx(32 / (720 * 1e-24))
