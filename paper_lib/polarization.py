@@ -4,12 +4,16 @@ electrolyte between ion-blocking electrodes.
 Input: the canonical cycler Dataset (:mod:`paper_lib.cycler`) of a chronoamperometry at a constant
 applied voltage: time in s, current in mA. Results are :class:`~paper_lib.peaks.Estimate`.
 
-* :func:`steady_state`: the current the decay tends to, from a fit, not from the last point. The
-  decay of the ionic polarization is a distribution of relaxations, so two models are fitted from
-  ``t_start`` on: I_ss + A1 exp(-t/tau1) + A2 exp(-t/tau2), and I_ss + A exp(-(t/tau)^beta); the
-  first gives the value; its standard error combines the fit's with the model's share, half the
-  larger of the differences to the stretched fit and to the two-term fit of the second half of the
-  decay alone (a drifting current moves it). Points are weighted by the current's size (relative noise).
+* :func:`steady_state`: the current the decay tends to, from a fit, not from the last point (and the
+  current it started from, the two-term fit extrapolated to the start, half its distance to the
+  first fitted points as the model's share). The
+  decay of the ionic polarization is a distribution of relaxations; I_ss + A1 exp(-t/tau1) + A2
+  exp(-t/tau2) is fitted from ``t_start`` on and gives the value; its standard error combines the
+  fit's with the model's share, half the distance from the asymptote to the current measured at the
+  end (the median of the last 5 % of the points): the asymptote is an extrapolation beyond the data,
+  and a decay still running, or drifting, at the end widens it. (Refitting a part of the decay, or a
+  stretched exponential, was tried and dropped: on nearly flat decays their parameters trade off
+  and the optimum moved with the CPU.) Points are weighted by the current's size (relative noise).
 * :func:`electronic_conductivity`: sigma_e = I_ss L / (V A), in S/cm, with the errors of the current,
   the thickness and the area propagated. Ratios of conductivities: :func:`paper_lib.spectra.ratio`.
 """
@@ -25,12 +29,12 @@ from .peaks import Estimate
 @dataclass(frozen=True)
 class SteadyState:
     """The steady-state current (mA) of a decay; ``initial``, the two-term decay extrapolated to the
-    start of the polarization (mA); the two fits' values and the fitted curve (mA, on ``time``, s)."""
+    start of the polarization (mA); the current measured at the end (median of the last 5 %, mA); the
+    fitted curve (mA, on ``time``, s) and its two time constants (s)."""
 
     current: Estimate
     initial: Estimate
-    biexponential: float
-    stretched: float
+    end: float
     time: np.ndarray
     fit: np.ndarray
     tau_s: tuple
@@ -50,10 +54,6 @@ def _biexp(t, iss, a1, tau1, a2, tau2):
     return iss + a1 * np.exp(-t / tau1) + a2 * np.exp(-t / tau2)
 
 
-def _stretched(t, iss, a, tau, beta):
-    return iss + a * np.exp(-((t / tau) ** beta))
-
-
 def steady_state(ds, t_start_s=None) -> SteadyState:
     """Steady-state current (mA) of the decay in ``ds`` (see the module's docstring); ``t_start_s``:
     the fit starts there (default: 1 % of the test, past the first seconds of charging)."""
@@ -67,23 +67,19 @@ def steady_state(ds, t_start_s=None) -> SteadyState:
         raise ValueError(f"fewer than 20 points after t = {start} s")
     t, i = t[keep], i[keep]
     span = t[-1] - t[0]
-    tail = float(np.median(i[-max(i.size // 20, 3):]))
-    excess = max(float(i[0]) - tail, 1e-30)
-    p_bi, cov_bi = _fit(_biexp, t, i, [tail, 0.7 * excess, span / 50, 0.3 * excess, span / 5],
-                        ([0, 0, 1e-3 * span, 0, 1e-3 * span], [np.inf, np.inf, 10 * span, np.inf, 10 * span]))
-    p_st, _ = _fit(_stretched, t, i, [tail, excess, span / 20, 0.6],
-                   ([0, 0, 1e-4 * span, 0.05], [np.inf, np.inf, 100 * span, 1.0]))
-    iss, other = float(p_bi[0]), float(p_st[0])
-    late = t >= t[0] + 0.5 * span  # a drifting "steady state" moves when only the second half is fitted
-    p_late, _ = _fit(_biexp, t[late], i[late], p_bi, ([0, 0, 1e-3 * span, 0, 1e-3 * span],
-                                                      [np.inf, np.inf, 10 * span, np.inf, 10 * span]))
-    model_share = 0.5 * max(abs(iss - other), abs(iss - float(p_late[0])))
-    err = math.hypot(float(np.sqrt(max(cov_bi[0, 0], 0.0))), model_share)
-    g = np.array([1.0, 1.0, 0.0, 1.0, 0.0])  # I(0) = I_ss + A1 + A2, the stretched decay's I_ss + A
-    start_bi, start_st = float(p_bi[0] + p_bi[1] + p_bi[3]), float(p_st[0] + p_st[1])
-    initial = Estimate(sign * start_bi, math.hypot(float(np.sqrt(max(g @ cov_bi @ g, 0.0))), 0.5 * abs(start_bi - start_st)),
-                       "mA")
-    return SteadyState(Estimate(sign * iss, err, "mA"), initial, sign * iss, sign * other, t, sign * _biexp(t, *p_bi),
+    end = float(np.median(i[-max(i.size // 20, 3):]))
+    excess = max(float(i[0]) - end, 1e-30)
+    bounds_bi = ([0, 0, 1e-3 * span, 0, 1e-3 * span], [np.inf, np.inf, 10 * span, np.inf, 10 * span])
+    p_bi, cov_bi = _fit(_biexp, t, i, [end, 0.7 * excess, span / 50, 0.3 * excess, span / 5], bounds_bi)
+    iss = float(p_bi[0])
+    err = math.hypot(float(np.sqrt(max(cov_bi[0, 0], 0.0))), 0.5 * abs(iss - end))
+    # I(0) = I_ss + A1 + A2 (a sum the fit fixes well even when A1, A2 trade off); its model share is half
+    # its distance to the current measured where the fit starts (the extrapolation's reach)
+    g = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
+    start_bi = float(p_bi[0] + p_bi[1] + p_bi[3])
+    reach = 0.5 * abs(start_bi - float(np.median(i[:5])))
+    initial = Estimate(sign * start_bi, math.hypot(float(np.sqrt(max(g @ cov_bi @ g, 0.0))), reach), "mA")
+    return SteadyState(Estimate(sign * iss, err, "mA"), initial, sign * end, t, sign * _biexp(t, *p_bi),
                        (float(p_bi[2]), float(p_bi[4])))
 
 

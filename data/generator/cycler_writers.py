@@ -3,6 +3,7 @@ binary (a 'VMP Set' module whose first byte is the technique, and a version-2 'V
 galvani reads them). Deterministic: fixed dates, fixed number formatting."""
 
 import struct
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -14,6 +15,7 @@ COLUMNS = {"time/s": (4, "<f8", "{:.15E}"), "control/V": (19, "<f4", "{:.7E}"), 
            "<I>/mA": (11, "<f8", "{:.15E}"), "(Q-Qo)/mA.h": (13, "<f8", "{:.15E}"), "Ns": (131, "<u2", "{:d}")}
 DATE = "11/14/2024 09:30:00"
 MPR_DATE = b"11/14/24"  # the module header's date field, MM/DD/YY
+START = datetime(2024, 11, 14, 9, 30)
 
 
 def _ordered(columns):
@@ -71,3 +73,30 @@ def write_chi(path, potential_V, current_mA, vertices, rate_V_s, model):
             "Quiet Time (sec) = 2", "Sensitivity (A/V) = 1e-4", "", "Potential/V, Current/A", ""]
     rows = [f"{e:.3f}, {i * 1e-3:.4e}" for e, i in zip(potential_V, current_mA)]
     path.write_bytes(("\r\n".join(head + rows) + "\r\n").encode("latin-1"))
+
+
+def write_neware_csv(path, time_s, voltage_V, current_mA, step):
+    """A Neware BTS record export (CSV): the columns and number formats of BTS 8, current in A to
+    0.01 uA, voltage to 0.1 mV, times as h:mm:ss (step time and cumulative time)."""
+    t = np.asarray(time_s, float)
+    step = np.asarray(step, int)
+    current_a = np.asarray(current_mA, float) * 1e-3
+    starts = np.r_[0, np.flatnonzero(np.diff(step)) + 1]
+    step_start = t[starts][np.cumsum(np.r_[0, np.diff(step) != 0])]
+    dt = np.diff(np.r_[0.0, t])
+    capacity = np.cumsum(np.abs(current_a) * dt / 3600.0)  # Ah, the Neware capacity counts both ways up
+    capacity -= np.r_[0.0, capacity][starts][np.cumsum(np.r_[0, np.diff(step) != 0])]
+
+    def hms(seconds):
+        s = int(round(seconds))
+        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+    kinds = np.where(current_a > 1e-9, "CC Chg", np.where(current_a < -1e-9, "CC DChg", "Rest"))
+    cycle = np.maximum((step - 2) // 4 + 1, 1)
+    lines = ["DataPoint,Cycle Index,Step Index,Step Type,Time,Cumulative Time,Current(A),Voltage(V),Capacity(Ah),"
+             "Date"]
+    for k in range(t.size):
+        date = (START + timedelta(seconds=int(round(t[k])))).strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(f"{k + 1},{cycle[k]},{step[k]},{kinds[k]},{hms(t[k] - step_start[k])},{hms(t[k])},"
+                     f"{current_a[k]:.8f},{voltage_V[k]:.4f},{capacity[k]:.8f},{date}")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("ascii"))
