@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization", "transference", "aimd")
+DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization", "transference", "aimd", "ccd", "cycling")
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
@@ -32,6 +32,8 @@ TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spec
 TITLES["xrd"] = "X-ray powder diffraction (data/manifests/xrd.yaml)"
 TITLES["cv"] = "Cyclic voltammetry (data/manifests/cv.yaml)"
 TITLES["polarization"] = "DC polarization (data/manifests/polarization.yaml)"
+TITLES["ccd"] = "Critical current density of Li|SSE|Li cells (data/manifests/ccd.yaml)"
+TITLES["cycling"] = "Long-term Li plating/stripping of Li|SSE|Li cells (data/manifests/cycling.yaml)"
 TITLES["aimd"] = "Li trajectories at 30 degC, AIMD-like (data/manifests/aimd.yaml)"
 TITLES["transference"] = "Transference number: polarization and impedance of Li cells (data/manifests/transference.yaml)"
 INTRO = """# The reference dataset

@@ -8,7 +8,8 @@ In a notebook::
     claims.save()                                      # figures/claims/fig2.json; shows the table
 
 :func:`merge` (run by the build) writes ``figures/claims.json`` and ``figures/REPRODUCTION.md``.
-Status: ``reproduced`` when |computed - paper| is within the tolerance, ``deviates`` (with the
+Status: ``reproduced`` when |computed - paper| is within the tolerance (for a bound, a ledger
+``qualifier`` such as ``over``: when the value lies on its side, less the tolerance), ``deviates`` (with the
 reason) otherwise, ``not_computed`` (with the reason) for claims no notebook computes yet.
 """
 
@@ -45,6 +46,10 @@ def rounded(value, digits=4):
     return float(f"{value:.{digits}g}")
 
 
+BOUNDS = {"over": 1, "more than": 1, "above": 1, ">": 1, "at least": 1, "under": -1, "below": -1,
+          "less than": -1, "<": -1, "at most": -1}  # ledger qualifiers that make the paper value a bound
+
+
 def status(entry, computed):
     """``(status, reason)`` of a computed value against a ledger entry."""
     tol = entry["tolerance"]
@@ -56,6 +61,12 @@ def status(entry, computed):
     paper = entry["paper"]
     allowed = tol["abs"] if "abs" in tol else abs(paper) * tol["rel"]
     diff = computed - paper
+    bound = BOUNDS.get(str(entry.get("qualifier", "")).strip().lower())
+    if bound is not None:  # "over 0.5": any value above the bound, less the tolerance, reproduces it
+        if bound * diff >= -allowed * (1 + 1e-9):
+            return "reproduced", None
+        side = "below" if bound > 0 else "above"
+        return "deviates", f"{side} the article's bound '{entry['qualifier']} {paper:g}' by more than {rounded(allowed, 3):g}"
     if abs(diff) <= allowed * (1 + 1e-9):
         return "reproduced", None
     rel = f" ({diff / paper:+.1%})" if paper else ""

@@ -310,3 +310,69 @@ def msd_curves(ax, results, colors):
             ax.loglog(t_ns[inside], line[inside], color="k", lw=1.6, alpha=0.5)
     ax.set_xlabel("t / ns")
     ax.set_ylabel("MSD / Å$^2$")
+
+
+STATE_COLORS = {"ok": "k", "micro-short": "tab:orange", "short": "tab:red"}
+
+
+def step_test(ax, ds, table, result, *, area_cm2, window_h=None, title=None):
+    """A plating/stripping record: voltage (mV, left) and current density (mA/cm2, right, grey) against
+    time (h), segments that shorted or micro-shorted shaded, the failure marked."""
+    t = ds.time.values / 3600.0
+    keep = slice(None) if window_h is None else (t >= window_h[0]) & (t <= window_h[1])
+    ax.plot(t[keep], 1e3 * ds.voltage.values[keep], color="k", lw=0.5)
+    ax.set_xlabel("t / h")
+    ax.set_ylabel("V / mV")
+    right = ax.twinx()
+    right.plot(t[keep], ds.current.values[keep] / area_cm2, color="0.6", lw=0.6)
+    right.set_ylabel("j / mA cm$^{-2}$", color="0.45")
+    for start, stop, state in zip(table.start.values, table.stop.values, table.state.values):
+        if state != "ok":
+            ax.axvspan(start / 3600.0, stop / 3600.0, color=STATE_COLORS[state], alpha=0.18, lw=0)
+    if result.failure_h is not None:
+        ax.axvline(result.failure_h, color=STATE_COLORS["short"], lw=0.8, ls="--")
+        ax.annotate(f"short at {result.ccd.value:.1f} mA cm$^{{-2}}$ ", (result.failure_h, 0.03),
+                    xycoords=("data", "axes fraction"), ha="right", va="bottom", fontsize=7,
+                    color=STATE_COLORS["short"], bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
+    if window_h is not None:
+        ax.set_xlim(*window_h)
+    if title:
+        ax.set_title(title)
+    return right
+
+
+def overpotential_vs_current(ax, table, fit=None, *, label=None, color="C0"):
+    """Plateau |V| (mV) of every segment against |j| (mA/cm2), coloured by state, with the interface fit."""
+    j, eta = np.abs(table.current_density.values), 1e3 * table.plateau.values
+    for state, marker in (("ok", "o"), ("micro-short", "s"), ("short", "x")):
+        pick = table.state.values == state
+        if pick.any():
+            ax.plot(j[pick], eta[pick], marker, ms=3.5, mfc="none" if state != "short" else None,
+                    color=STATE_COLORS[state] if state != "ok" else color,
+                    mec=STATE_COLORS[state] if state != "ok" else color,
+                    label=f"{label + ': ' if label else ''}{state}")
+    if fit is not None:
+        ax.plot(fit.j_curve, 1e3 * fit.curve, "-", lw=0.9, color=color,
+                label=f"R {fit.resistance.value:.1f} Ω cm², j$_0$ {fit.exchange_current.value:.2f} mA cm$^{{-2}}$")
+    ax.set_xlabel("|j| / mA cm$^{-2}$")
+    ax.set_ylabel("plateau |V| / mV")
+
+
+def cycling_trace(ax, ds, *, label, color, window_h=None):
+    """Voltage (mV) against time (h) of a long plating/stripping record, rasterised (10^5 points)."""
+    t = ds.time.values / 3600.0
+    keep = slice(None) if window_h is None else (t >= window_h[0]) & (t <= window_h[1])
+    ax.plot(t[keep], 1e3 * ds.voltage.values[keep], color=color, lw=0.3, label=label, rasterized=True)
+    ax.set_xlabel("t / h")
+    ax.set_ylabel("V / mV")
+
+
+def plateau_history(ax, table, *, label, color):
+    """Plateau |V| (mV) of every segment against its start (h); shorted segments crossed."""
+    t, v = table.start.values / 3600.0, 1e3 * table.plateau.values
+    ok = table.state.values == "ok"
+    ax.plot(t[ok], v[ok], ".", ms=1.5, color=color, label=label)
+    if (~ok).any():
+        ax.plot(t[~ok], v[~ok], "x", ms=3, color=STATE_COLORS["short"])
+    ax.set_xlabel("t / h")
+    ax.set_ylabel("plateau |V| / mV")

@@ -37,3 +37,21 @@ def bruce_vincent(voltage_V, initial, steady, r0, rss) -> Estimate:
 def current_ratio(initial, steady) -> Estimate:
     """t = I_ss / I_0 (currents as Estimates, any one unit)."""
     return _estimate(_u(steady) / _u(initial))
+
+
+def consistency(voltage_V, initial, r_bulk, r0, t=None, rel=0.25) -> list:
+    """What makes a transference number untrustworthy, as sentences (empty when nothing does).
+
+    The initial current must follow Ohm's law through the cell the spectrum saw, I_0 = dV / (R_b + R_0)
+    (Bruce-Vincent's premise), to within ``rel``; and t must lie between 0 and 1. ``r_bulk`` and ``r0``
+    in ohm (numbers or Estimates), ``initial`` in mA."""
+    found = []
+    expected = voltage_V / (float(r_bulk) + float(r0)) * 1e3  # mA
+    ratio = abs(float(initial.value)) / expected if expected else float("inf")
+    if abs(ratio - 1) > rel:
+        found.append(f"I0 = {1e3 * abs(initial.value):.4g} uA is {ratio:.3g} times dV / (R_b + R_0) = "
+                     f"{1e3 * expected:.4g} uA: the polarization and the spectrum do not describe one cell at dV "
+                     f"= {1e3 * voltage_V:g} mV (allowed: within {rel:.0%})")
+    if t is not None and not 0.0 <= float(t.value) <= 1.0:
+        found.append(f"t = {t.value:.4f} lies outside 0-1")
+    return found

@@ -181,15 +181,18 @@ class Window:
     half_cycle: int | None
 
 
-def stability_window(ds, threshold_mA_cm2, area_cm2, sustained_V=0.05) -> Window:
+def stability_window(ds, threshold_mA_cm2, area_cm2, sustained_V=0.05, above_V=None) -> Window:
     """The lowest potential from which an anodic sweep's current density exceeds ``threshold_mA_cm2``
     over at least ``sustained_V`` (or up to the vertex); its standard error is the larger of the
-    sampling step/√12 and the noise over the local slope, σ_j / |dj/dE|."""
+    sampling step/√12 and the noise over the local slope, σ_j / |dj/dE|. ``above_V``: look only above
+    this potential (V), e.g. past the stripping of Li plated in the cathodic sweep."""
     best, top = None, -math.inf
     for half, _, sweep in sweeps(ds, direction=1):
         e, j = sweep.voltage.values, sweep.current.values / area_cm2
         top = max(top, float(e.max()))
         above = j > threshold_mA_cm2
+        if above_V is not None:
+            above &= e >= above_V
         for k in np.flatnonzero(above & ~np.r_[False, above[:-1]]):  # each upward crossing
             span = np.flatnonzero(e >= e[k] + sustained_V)
             end = span[0] if span.size else e.size
@@ -208,9 +211,9 @@ def stability_window(ds, threshold_mA_cm2, area_cm2, sustained_V=0.05) -> Window
     return Window(Estimate(value, err, "V"), threshold_mA_cm2, False, half)
 
 
-def window_vs_threshold(ds, thresholds_mA_cm2, area_cm2, sustained_V=0.05) -> xr.Dataset:
+def window_vs_threshold(ds, thresholds_mA_cm2, area_cm2, sustained_V=0.05, above_V=None) -> xr.Dataset:
     """:func:`stability_window` over a list of thresholds, as a Dataset on ``threshold`` (mA/cm²)."""
-    windows = [stability_window(ds, t, area_cm2, sustained_V) for t in thresholds_mA_cm2]
+    windows = [stability_window(ds, t, area_cm2, sustained_V, above_V) for t in thresholds_mA_cm2]
     dim = ("threshold",)
     return xr.Dataset(
         {"limit": (dim, [w.limit.value for w in windows], {"units": "V", "long_name": "stability limit"}),

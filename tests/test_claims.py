@@ -28,6 +28,17 @@ def test_status_by_tolerance():
     assert claims.status({"paper": True, "unit": "boolean", "tolerance": {"equal": True}}, False)[0] == "deviates"
 
 
+def test_a_bound_is_reproduced_on_its_side_only():
+    over = {"paper": 0.5, "qualifier": "over", "unit": "ratio", "tolerance": {"rel": 0.05}}
+    assert claims.status(over, 0.533)[0] == "reproduced"  # 4/7.5, 'over 0.5 times'
+    assert claims.status(over, 0.49)[0] == "reproduced"  # within the tolerance below the bound
+    state, reason = claims.status(over, 0.45)
+    assert state == "deviates" and "below the article's bound 'over 0.5'" in reason
+    under = {**over, "qualifier": "below"}
+    assert claims.status(under, 0.3)[0] == "reproduced" and claims.status(under, 0.6)[0] == "deviates"
+    assert claims.status({**over, "qualifier": "~"}, 0.533)[0] == "deviates"  # '~' is not a bound
+
+
 def test_notebook_may_only_record_its_own_claims(tmp_path):
     c = claims.Claims("figS13")
     with pytest.raises(ValueError, match="belongs to notebook"):

@@ -205,3 +205,76 @@ def test_figS16_runs_on_a_labs_own_polarization(tmp_path):
     assert "not in the manifest: LiBH4 at 25 degC" in text and "sigma_e = " in text
     claims = json.loads((out / "claims" / "figS16.json").read_text())["claims"]
     assert [c["id"] for c in claims] == ["sigma_e_RT_LiNBH"]
+
+
+def test_figS28_runs_on_a_labs_own_step_test_in_arbin_csv(tmp_path):
+    """A lab's CCD test exported as an Arbin CSV (the 60 degC reference record rewritten in that layout),
+    at 60 degC: the notebook finds the short at 7.5 mA/cm2 and reports it as a remark, not as the
+    article's 30 degC claim."""
+    item = manifest.load(paths.ROOT / "data" / "manifests" / "ccd.yaml").one(kind="ccd", temperature_C=60)
+    ds = readers.read(item)
+    rows = ["Data_Point,Test_Time(s),Step_Index,Current(A),Voltage(V)"]
+    rows += [f"{k + 1},{t:.1f},{s},{i * 1e-3:.7f},{v:.5f}" for k, (t, s, i, v) in
+             enumerate(zip(ds.time.values, ds.step.values, ds.current.values, ds.voltage.values))]
+    export = tmp_path / "lab_ccd.csv"
+    export.write_text("\n".join(rows) + "\n")
+    user = tmp_path / "lab_ccd.yaml"
+    user.write_text(textwrap.dedent(f"""\
+        manifest: 1
+        reference_data: false
+        measurements:
+          - {{id: mine, kind: ccd, sample: LiBH4-70LiNBH, file: {export}, format: cycler-csv,
+             conditions: {{cell: lab cell, temperature_C: 60, area_cm2: 0.785, thickness_mm: 0.25}}}}
+        """))
+    out = tmp_path / "out"
+    out.mkdir()
+    text = text_of(papermill("figS28", out, ccd_manifest=str(user), temperature_C=60))
+    assert "CCD = 7.5 ± 0.14" in text and "mA/cm2 (shorted in the 7.50 step, passed 7.00)" in text, text
+    doc = json.loads((out / "claims" / "figS28.json").read_text())
+    assert doc["claims"] == [] and any("CCD at 60 degC" in r["topic"] for r in doc["remarks"])
+
+
+def test_fig3_runs_on_a_labs_cycling_record_alone(tmp_path):
+    """Only a long-cycling record of the lab's own (the LiBH4 reference run rewritten as a LAND-style
+    CSV): the voltammetry and CCD panels are said to be absent, and the failure time is computed."""
+    item = manifest.load(paths.ROOT / "data" / "manifests" / "cycling.yaml").one(kind="cycling", sample="LiBH4")
+    ds = readers.read(item)
+    rows = ["Record,TestTime,Step,Current/mA,Voltage/V"]
+    rows += [f"{k + 1},{t:.0f},{s},{i:.4f},{v:.5f}" for k, (t, s, i, v) in
+             enumerate(zip(ds.time.values, ds.step.values, ds.current.values, ds.voltage.values))]
+    export = tmp_path / "land.csv"
+    export.write_text("\n".join(rows) + "\n")
+    user = tmp_path / "lab_cycling.yaml"
+    user.write_text(textwrap.dedent(f"""\
+        manifest: 1
+        reference_data: false
+        measurements:
+          - {{id: mine, kind: cycling, sample: LiBH4, file: {export}, format: cycler-csv,
+             conditions: {{cell: Li|LiBH4|Li, temperature_C: 120, current_density_mA_cm2: 1.0, area_cm2: 0.785}}}}
+        """))
+    out = tmp_path / "out"
+    out.mkdir()
+    text = text_of(papermill("fig3", out, cycling_manifest=str(user), cv_manifest=None, ccd_manifest=None))
+    assert "3a: not shown" in text and "3d: not shown" in text and "shorted at 39.89 h" in text, text
+    claims = json.loads((out / "claims" / "fig3.json").read_text())["claims"]
+    assert [c["id"] for c in claims] == ["failure_time_1mA_LiBH4"] and claims[0]["status"] == "reproduced"
+    assert json.loads((out / "provenance" / "fig3.json").read_text())["reference_data"] is False
+
+
+def test_figS15_warns_when_a_labs_polarization_and_spectrum_disagree(tmp_path):
+    """A lab's spectrum (impedance.py's BioLogic example, MIT) with an unrelated chronoamperometry
+    (yadg's EC-Lab CA file, GPL-3.0): the notebook runs and says that I0 does not follow Ohm's law
+    through the cell the spectrum saw, and that t lies outside 0-1."""
+    eis_file, ca = REAL / "exampleDataBioLogic.mpt", REAL / "cycler" / "yadg_ca.mpr"
+    user = tmp_path / "lab_transference.yaml"
+    entries = [f"  - {{id: {stage}, kind: eis, sample: cell, file: {eis_file}, format: biologic-mpt, conditions: "
+               f"{{temperature_C: 25, stage: {stage} polarization, thickness_mm: 1.0, area_cm2: 0.785}}}}" for stage in ("before", "after")]
+    entries.append(f"  - {{id: ca, kind: polarization, sample: cell, file: {ca}, "
+                   "conditions: {temperature_C: 25, applied_voltage_V: 0.01, thickness_mm: 1.0, area_cm2: 0.785}}")
+    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n" + "\n".join(entries) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    text = text_of(papermill("figS15", out, transference_manifest=str(user), sample="cell", temperatures_C=[25]))
+    assert "WARNING: I0 = " in text and "do not describe one cell" in text and "lies outside 0-1" in text, text
+    doc = json.loads((out / "claims" / "figS15.json").read_text())
+    assert doc["claims"] == [] and any(r["topic"] == "Inconsistent inputs at 25 degC" for r in doc["remarks"])

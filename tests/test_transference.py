@@ -36,3 +36,10 @@ def test_an_error_of_one_ohm_in_the_interface_moves_t_by_about_0002():
     a = transference.bruce_vincent(0.01, fit.initial, fit.current, Estimate(100.0, 0, ""), Estimate(104.0, 0, ""))
     b = transference.bruce_vincent(0.01, fit.initial, fit.current, Estimate(100.0, 0, ""), Estimate(105.0, 0, ""))
     assert 0.0012 < b.value - a.value < 0.0025
+
+
+def test_consistency_flags_a_current_that_does_not_follow_ohms_law():
+    i0 = Estimate(0.010 / 150.0 * 1e3, 1e-4, "mA")  # 10 mV over 100 + 50 ohm
+    assert transference.consistency(0.010, i0, 100.0, 50.0, Estimate(0.9, 0.01)) == []
+    found = transference.consistency(0.010, Estimate(25.0, 1.0, "mA"), 100.0, 50.0, Estimate(-0.06, 0.02))
+    assert "375 times dV / (R_b + R_0) = 66.67 uA" in found[0] and found[1] == "t = -0.0600 lies outside 0-1"

@@ -73,6 +73,15 @@ def test_no_sustained_current_reaches_the_scan_limit():
     assert window.half_cycle is None
 
 
+def test_stripping_below_above_V_is_not_the_window():
+    """A stripping peak just above 0 V (0.05 mA/cm2) on the anodic sweep, and an onset at 4.6 V: the
+    window is the onset only when the search starts above the stripping."""
+    ds = cv([2.5, -0.2, 5.2], peaks_by_cycle=[(None, 1, 0.15, 0.05 * AREA, 0.2)], onset=(4.6, 1e-3, 0.08))
+    assert voltammetry.stability_window(ds, 0.01, AREA).limit.value < 0.2
+    window = voltammetry.stability_window(ds, 0.01, AREA, above_V=1.0)
+    assert abs(window.limit.value - (4.6 + 0.08 * math.log(10))) < 3 * window.limit.stderr + 0.004
+
+
 def test_a_first_cycle_feature_vanishes_and_a_lasting_one_does_not():
     vertices = [2.5, -0.2, 3.5, -0.2, 3.5, -0.2, 3.5]
     first_only = cv(vertices, peaks_by_cycle=[(1, -1, 0.1, 7e-3, 0.1)])
