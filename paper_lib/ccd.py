@@ -3,14 +3,14 @@
 Input: the segment table of :func:`paper_lib.symmetric.segments` (current densities in mA/cm2,
 voltages in V, times in s).
 
-* :func:`critical_current_density`: the CCD is the current density of the step in which the cell
-  shorts: the first segment whose voltage collapses and stays collapsed (state ``short``). The test
-  resolves it only to its step: the critical value lies between the last step passed and the failing
-  one, so the standard uncertainty is that bracket's width over sqrt(12) (a uniform distribution over
-  it). Also: the failure time (the first low point of that segment, h), whether the short was soft
-  (intermittent: several low runs before the collapse) or hard, whether the later segments stay
-  shorted (a voltage that no longer follows the current), and the micro-shorts before it (segments
-  that dipped and recovered), which a stricter criterion would count as the failure.
+* :func:`critical_current_density`: the CCD is the last step the cell survived: the highest current
+  density below the first segment whose voltage collapses and stays collapsed (state ``short``). The
+  test resolves the critical value only to its step: it lies between that step and the one that
+  failed, so the standard uncertainty is the bracket's width over sqrt(12) (a uniform distribution
+  over it). Also: the failure time (the first low point of the failing segment, h), whether the short
+  was soft (intermittent: several low runs before the collapse) or hard, whether the later segments
+  stay shorted (a voltage that no longer follows the current), and the micro-shorts (segments that
+  dipped and recovered) before the failure; ``strict`` is the last step survived without one.
 * :func:`fit_interface`: the plateau overpotential of the intact segments against |j| fitted with
   eta = |j| R + (2RT/F) asinh(|j| / 2 j0) (an ohmic part and two symmetric Butler-Volmer interfaces,
   alpha = 1/2): the area-specific resistance R (ohm cm2) and the exchange current density j0
@@ -29,9 +29,11 @@ F_OVER_R = 96485.33212 / 8.314462618  # K/V
 
 @dataclass(frozen=True)
 class CCD:
-    """A CCD test's result: ``ccd`` (mA/cm2, None when the cell did not fail), the step bracket
-    ``(passed, failed)`` in mA/cm2, the failure time (h) and kind, whether the short persisted, and
-    the micro-shorts before the failure as ``(|j| mA/cm2, time h, depth)``."""
+    """A CCD test's result: ``ccd`` (mA/cm2, the last step survived; None when the cell did not fail,
+    or failed at the first step), the bracket ``(survived, failed)`` in mA/cm2, the failure time (h)
+    and kind, whether the short persisted, the micro-shorts before the failure as
+    ``(|j| mA/cm2, time h, depth)``, the highest current density of the test and ``strict``, the last
+    step survived without a micro-short (mA/cm2)."""
 
     ccd: Estimate | None
     bracket: tuple
@@ -40,13 +42,7 @@ class CCD:
     persistent: bool
     micro_shorts: tuple
     highest_mA_cm2: float
-
-    @property
-    def strict(self):
-        """The CCD if the first micro-short counted as the failure (mA/cm2), else the CCD's value."""
-        if self.micro_shorts:
-            return self.micro_shorts[0][0]
-        return self.ccd.value if self.ccd else None
+    strict: float | None
 
 
 def levels(current_density, rel=0.02):
@@ -61,24 +57,32 @@ def levels(current_density, rel=0.02):
     return np.array([medians[g] for g in group])
 
 
+def _below(j, limit):
+    """The highest level in ``j`` below ``limit`` (0 when there is none)."""
+    lower = j[j < limit]
+    return float(lower.max()) if lower.size else 0.0
+
+
 def critical_current_density(table, soft_runs=3) -> CCD:
     """The CCD of the segment ``table`` (see the module docstring); a short with at least
     ``soft_runs`` low runs before its collapse is called soft."""
     j = levels(table.current_density.values)
     states = table.state.values
     failed = np.flatnonzero(states == "short")
-    micro = [(float(j[k]), float(table.onset.values[k]) / 3600.0, float(table.depth.values[k]))
-             for k in np.flatnonzero(states == "micro-short") if not failed.size or k < failed[0]]
+    end = failed[0] if failed.size else j.size
+    micro_at = np.flatnonzero(states[:end] == "micro-short")
+    micro = tuple((float(j[k]), float(table.onset.values[k]) / 3600.0, float(table.depth.values[k])) for k in micro_at)
     if not failed.size:
-        return CCD(None, (float(j.max()), None), None, "none", False, tuple(micro), float(j.max()))
+        strict = _below(j, j[micro_at[0]]) if micro_at.size else float(j.max())
+        return CCD(None, (float(j.max()), None), None, "none", False, micro, float(j.max()), strict)
     k = int(failed[0])
-    below = j[j < j[k]]
-    passed = float(below.max()) if below.size else 0.0
-    ccd = Estimate(float(j[k]), (float(j[k]) - passed) / math.sqrt(12.0), "mA/cm2")
+    survived = _below(j, j[k])
+    strict = _below(j, j[micro_at[0]]) if micro_at.size else survived
+    ccd = Estimate(survived, (float(j[k]) - survived) / math.sqrt(12.0), "mA/cm2") if survived else None
     kind = "soft short, then hard short" if int(table.low_runs.values[k]) >= soft_runs else "hard short"
     persistent = bool(np.all(states[k:] == "short"))
-    return CCD(ccd, (passed, float(j[k])), float(table.onset.values[k]) / 3600.0, kind, persistent,
-               tuple(micro), float(j.max()))
+    return CCD(ccd, (survived, float(j[k])), float(table.onset.values[k]) / 3600.0, kind, persistent, micro,
+               float(j.max()), strict)
 
 
 def interface_model(j, r_ohm_cm2, j0, temperature_C):

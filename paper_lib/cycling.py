@@ -13,8 +13,9 @@ half-cycle: current densities in mA/cm2, voltages in V, times in s). Results in 
   the ``window_h`` before it, with the standard error of that mean (mV).
 * :func:`trend`: the slope of the plateau against time (mV per 100 h) from a straight-line fit, with
   its standard error.
-* Peak-to-peak: :func:`mean_overpotential` with ``quantity="peak"`` uses the largest |V| of each
-  segment (the nucleation overshoot) instead of the plateau: the article does not say which it gives.
+* Half peak-to-peak: ``quantity="peak"`` (in :func:`mean_overpotential` and :func:`overpotential_at`)
+  uses the largest |V| of each segment instead of its plateau; averaged over a stripping and a plating
+  segment that is half the cycle's peak-to-peak voltage. The article does not say which it gives.
 """
 
 import math
@@ -69,13 +70,13 @@ def mean_overpotential(table, start_h=None, stop_h=None, quantity="plateau") -> 
     return Overpotential(float(values.mean()), float(values.std(ddof=1)), int(ok.sum()))
 
 
-def overpotential_at(table, time_h, window_h=5.0) -> Estimate:
-    """The plateau |V| (mV) at ``time_h``: the mean of the intact segments starting in the
-    ``window_h`` before it, with the standard error of that mean."""
+def overpotential_at(table, time_h, window_h=5.0, quantity="plateau") -> Estimate:
+    """The plateau |V| (or ``quantity="peak"``) in mV at ``time_h``: the mean of the intact segments
+    starting in the ``window_h`` before it, with the standard error of that mean."""
     ok = _intact(table, time_h - window_h, time_h)
     if ok.sum() < 2:
         raise ValueError(f"fewer than 2 intact segments in the {window_h} h before {time_h} h")
-    values = 1e3 * table.plateau.values[ok]
+    values = 1e3 * table[quantity].values[ok]
     return Estimate(float(values.mean()), float(values.std(ddof=1) / math.sqrt(values.size)), "mV")
 
 

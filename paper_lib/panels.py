@@ -331,7 +331,7 @@ def step_test(ax, ds, table, result, *, area_cm2, window_h=None, title=None):
             ax.axvspan(start / 3600.0, stop / 3600.0, color=STATE_COLORS[state], alpha=0.18, lw=0)
     if result.failure_h is not None:
         ax.axvline(result.failure_h, color=STATE_COLORS["short"], lw=0.8, ls="--")
-        ax.annotate(f"short at {result.ccd.value:.1f} mA cm$^{{-2}}$ ", (result.failure_h, 0.03),
+        ax.annotate(f"short at {result.bracket[1]:.1f} mA cm$^{{-2}}$ ", (result.failure_h, 0.03),
                     xycoords=("data", "axes fraction"), ha="right", va="bottom", fontsize=7,
                     color=STATE_COLORS["short"], bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
     if window_h is not None:
@@ -376,3 +376,25 @@ def plateau_history(ax, table, *, label, color):
         ax.plot(t[~ok], v[~ok], "x", ms=3, color=STATE_COLORS["short"])
     ax.set_xlabel("t / h")
     ax.set_ylabel("plateau |V| / mV")
+
+
+def trace_insets(ax, items, headroom=2.6):
+    """Zoom insets along the top of a :func:`cycling_trace` panel, one per ``(ds, color, (t0, t1) h)``,
+    each marked on the main axes; the main axes get ``headroom`` times the largest |V| above zero."""
+    if not items:
+        return []
+    top = max(float(np.percentile(np.abs(ds.voltage.values), 99.5)) for ds, _, _ in items) * 1e3
+    ax.set_ylim(-1.3 * top, headroom * top)
+    width = 0.92 / len(items)
+    insets = []
+    for k, (ds, color, (t0, t1)) in enumerate(items):
+        inset = ax.inset_axes([0.04 + k * width, 0.6, width - 0.06, 0.34])
+        t = ds.time.values / 3600.0
+        keep = (t >= t0) & (t <= t1)
+        inset.plot(t[keep], 1e3 * ds.voltage.values[keep], color=color, lw=0.6)
+        inset.set_xlim(t0, t1)
+        inset.tick_params(labelsize=5.5, length=2)
+        inset.set_title(f"{t0:g}–{t1:g} h", fontsize=6, pad=2)
+        ax.indicate_inset_zoom(inset, edgecolor="0.5", lw=0.5)
+        insets.append(inset)
+    return insets

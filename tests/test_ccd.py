@@ -33,11 +33,11 @@ def step_test(r=30.0, j0=2.0, t_c=60.0, fail_at=4.0, micro=(), last=5.0, glitche
     return cycler.dataset(t, v, j * AREA, step=step), None if onset is None else t[onset]
 
 
-def test_ccd_recovers_the_failing_step_and_time():
+def test_ccd_is_the_last_step_survived_with_the_failure_time():
     ds, onset = step_test(fail_at=4.0)
     table = symmetric.segments(ds, AREA)
     result = ccd.critical_current_density(table)
-    assert result.ccd.value == pytest.approx(4.0, rel=1e-9)
+    assert result.ccd.value == pytest.approx(3.5, rel=1e-9)
     assert result.bracket == pytest.approx((3.5, 4.0))
     assert result.ccd.stderr == pytest.approx(0.5 / np.sqrt(12))
     assert result.failure_h * 3600 == pytest.approx(onset, abs=DT)
@@ -48,10 +48,10 @@ def test_ccd_recovers_the_failing_step_and_time():
 def test_micro_shorts_are_found_and_do_not_count_as_failure():
     ds, _ = step_test(fail_at=4.5, micro=(3.0, 3.5))
     result = ccd.critical_current_density(symmetric.segments(ds, AREA))
-    assert result.ccd.value == pytest.approx(4.5)
+    assert result.ccd.value == pytest.approx(4.0) and result.bracket == pytest.approx((4.0, 4.5))
     assert [m[0] for m in result.micro_shorts] == pytest.approx([3.0, 3.0, 3.5, 3.5])
     assert all(abs(m[2] - 0.3) < 0.05 for m in result.micro_shorts)
-    assert result.strict == pytest.approx(3.0)
+    assert result.strict == pytest.approx(2.5)  # the last step without a micro-short
 
 
 def test_glitches_drift_and_nonlinearity_are_not_shorts():
@@ -60,7 +60,15 @@ def test_glitches_drift_and_nonlinearity_are_not_shorts():
     ds, _ = step_test(j0=0.3, drift=0.3, fail_at=5.0, glitches=(1000, 2100, 3300))
     table = symmetric.segments(ds, AREA)
     assert set(table.state.values[:18]) == {"ok"}
-    assert ccd.critical_current_density(table).ccd.value == pytest.approx(5.0)
+    assert ccd.critical_current_density(table).ccd.value == pytest.approx(4.5)
+
+
+def test_a_cell_that_fails_at_its_second_step():
+    """The first segment is the reference of the intact cell (symmetric.segments): the earliest
+    failure it can see is in the second segment."""
+    ds, _ = step_test(fail_at=1.0, last=1.5)
+    result = ccd.critical_current_density(symmetric.segments(ds, AREA))
+    assert result.ccd.value == pytest.approx(0.5) and result.bracket == pytest.approx((0.5, 1.0))
 
 
 def test_a_cell_that_does_not_fail_has_no_ccd():

@@ -207,29 +207,38 @@ def test_figS16_runs_on_a_labs_own_polarization(tmp_path):
     assert [c["id"] for c in claims] == ["sigma_e_RT_LiNBH"]
 
 
+def as_record_csv(path, which, header, row):
+    """A reference cycler record (``(kind, conditions)`` of its manifest) rewritten as a lab's CSV export:
+    ``header``, then ``row`` per record with the number first (t s, s step, i mA, a A, v V)."""
+    kind, conditions = which
+    ds = readers.read(manifest.load(paths.ROOT / "data" / "manifests" / f"{kind}.yaml").one(kind=kind, **conditions))
+    lines = [header] + [f"{k + 1}," + row.format(t=t, s=s, i=i, a=i * 1e-3, v=v) for k, (t, s, i, v) in
+                        enumerate(zip(ds.time.values, ds.step.values, ds.current.values, ds.voltage.values))]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def one_measurement_manifest(tmp_path, kind, sample, export, conditions):
+    """A user's manifest of one measured (not reference) record."""
+    user = tmp_path / f"lab_{kind}.yaml"
+    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
+                    f"  - {{id: mine, kind: {kind}, sample: {sample}, file: {export}, format: cycler-csv, "
+                    f"conditions: {conditions}}}\n")
+    return user
+
+
 def test_figS28_runs_on_a_labs_own_step_test_in_arbin_csv(tmp_path):
     """A lab's CCD test exported as an Arbin CSV (the 60 degC reference record rewritten in that layout),
-    at 60 degC: the notebook finds the short at 7.5 mA/cm2 and reports it as a remark, not as the
+    at 60 degC: the notebook finds the CCD of 7.5 mA/cm2 and reports it as a remark, not as the
     article's 30 degC claim."""
-    item = manifest.load(paths.ROOT / "data" / "manifests" / "ccd.yaml").one(kind="ccd", temperature_C=60)
-    ds = readers.read(item)
-    rows = ["Data_Point,Test_Time(s),Step_Index,Current(A),Voltage(V)"]
-    rows += [f"{k + 1},{t:.1f},{s},{i * 1e-3:.7f},{v:.5f}" for k, (t, s, i, v) in
-             enumerate(zip(ds.time.values, ds.step.values, ds.current.values, ds.voltage.values))]
-    export = tmp_path / "lab_ccd.csv"
-    export.write_text("\n".join(rows) + "\n")
-    user = tmp_path / "lab_ccd.yaml"
-    user.write_text(textwrap.dedent(f"""\
-        manifest: 1
-        reference_data: false
-        measurements:
-          - {{id: mine, kind: ccd, sample: LiBH4-70LiNBH, file: {export}, format: cycler-csv,
-             conditions: {{cell: lab cell, temperature_C: 60, area_cm2: 0.785, thickness_mm: 0.25}}}}
-        """))
+    export = as_record_csv(tmp_path / "lab_ccd.csv", ("ccd", {"temperature_C": 60}),
+                           "Data_Point,Test_Time(s),Step_Index,Current(A),Voltage(V)", "{t:.1f},{s},{a:.7f},{v:.5f}")
+    user = one_measurement_manifest(tmp_path, "ccd", "LiBH4-70LiNBH", export,
+                                    "{cell: lab cell, temperature_C: 60, area_cm2: 0.785, thickness_mm: 0.25}")
     out = tmp_path / "out"
     out.mkdir()
     text = text_of(papermill("figS28", out, ccd_manifest=str(user), temperature_C=60))
-    assert "CCD = 7.5 ± 0.14" in text and "mA/cm2 (shorted in the 7.50 step, passed 7.00)" in text, text
+    assert "CCD = 7.5 ± 0.14" in text and "(survived the 7.50 step, shorted in the 8.00 step)" in text, text
     doc = json.loads((out / "claims" / "figS28.json").read_text())
     assert doc["claims"] == [] and any("CCD at 60 degC" in r["topic"] for r in doc["remarks"])
 
@@ -237,21 +246,10 @@ def test_figS28_runs_on_a_labs_own_step_test_in_arbin_csv(tmp_path):
 def test_fig3_runs_on_a_labs_cycling_record_alone(tmp_path):
     """Only a long-cycling record of the lab's own (the LiBH4 reference run rewritten as a LAND-style
     CSV): the voltammetry and CCD panels are said to be absent, and the failure time is computed."""
-    item = manifest.load(paths.ROOT / "data" / "manifests" / "cycling.yaml").one(kind="cycling", sample="LiBH4")
-    ds = readers.read(item)
-    rows = ["Record,TestTime,Step,Current/mA,Voltage/V"]
-    rows += [f"{k + 1},{t:.0f},{s},{i:.4f},{v:.5f}" for k, (t, s, i, v) in
-             enumerate(zip(ds.time.values, ds.step.values, ds.current.values, ds.voltage.values))]
-    export = tmp_path / "land.csv"
-    export.write_text("\n".join(rows) + "\n")
-    user = tmp_path / "lab_cycling.yaml"
-    user.write_text(textwrap.dedent(f"""\
-        manifest: 1
-        reference_data: false
-        measurements:
-          - {{id: mine, kind: cycling, sample: LiBH4, file: {export}, format: cycler-csv,
-             conditions: {{cell: Li|LiBH4|Li, temperature_C: 120, current_density_mA_cm2: 1.0, area_cm2: 0.785}}}}
-        """))
+    export = as_record_csv(tmp_path / "land.csv", ("cycling", {"sample": "LiBH4"}),
+                           "Record,TestTime,Step,Current/mA,Voltage/V", "{t:.0f},{s},{i:.4f},{v:.5f}")
+    user = one_measurement_manifest(tmp_path, "cycling", "LiBH4", export,
+                                    "{cell: Li|LiBH4|Li, temperature_C: 120, current_density_mA_cm2: 1.0, area_cm2: 0.785}")
     out = tmp_path / "out"
     out.mkdir()
     text = text_of(papermill("fig3", out, cycling_manifest=str(user), cv_manifest=None, ccd_manifest=None))

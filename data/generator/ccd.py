@@ -3,12 +3,14 @@
 Figure 3d, 3e and S28: galvanostatic Li stripping and plating at step-increased current densities,
 0.5 mA/cm2 more per step, each step one cycle of 30 min stripping (working electrode, current > 0),
 1 min rest, 30 min plating, 1 min rest, after a 1 h open-circuit rest; sampled every 5 s:
-* LiBH4, 120 degC, fails at 3.5 mA/cm2 (article); the record stops after the 4.0 step (EC-Lab .mpr);
-* LiBH4-70LiNBH, 60 degC, program 0.5 to 10 mA/cm2 (article), fails at 7.5 (article); stopped after
-  the 8.0 step (EC-Lab .mpr);
-* LiBH4-70LiNBH, 30 degC, fails at 6.5 (article), with micro-shorts at 5.5 and 6.0 mA/cm2 before it
-  (the article's 'slight evidence of micro short-circuiting'); stopped after the 7.0 step (Neware record
-  CSV: Cumulative Time h:mm:ss, Current(A) to 0.01 uA, Voltage(V) to 0.1 mV).
+The CCD is the last step a cell survives; it shorts in the next one.
+* LiBH4, 120 degC, CCD 3.5 mA/cm2 (article): shorts at 4.0; the record stops after the 4.5 step
+  (EC-Lab .mpr);
+* LiBH4-70LiNBH, 60 degC, program 0.5 to 10 mA/cm2 (article), CCD 7.5 (article): shorts at 8.0;
+  stopped after the 8.5 step (EC-Lab .mpr);
+* LiBH4-70LiNBH, 30 degC, CCD 6.5 (article) with micro-shorts at 6.0 and 6.5 mA/cm2 (the article's
+  'slight evidence of micro short-circuiting'): shorts at 7.0; stopped after the 7.5 step (Neware
+  record CSV: Cumulative Time h:mm:ss, Current(A) to 0.01 uA, Voltage(V) to 0.1 mV).
 Step size, half-cycle time, rests and pellet thickness are assumed (the article states none).
 
 Forward model of the cell voltage, richer than the plateau-and-short classification the analysis uses:
@@ -39,9 +41,9 @@ HALF_S, REST_S, OCV_S = 1800.0, 60.0, 3600.0
 STEP_MA_CM2 = 0.5
 R_SHORT = 1.5  # ohm cm2
 CELLS = {  # name: sample, temperature, thickness mm, j0 mA/cm2, failing step, last step, micro-shorts, format
-    "ccd/Li-LiBH4-Li_120C_CCD.mpr": ("LiBH4", 120, 0.50, 0.8, 3.5, 4.0, (), "biologic-mpr"),
-    "ccd/Li-LiBH4-70LiNBH-Li_060C_CCD.mpr": ("LiBH4-70LiNBH", 60, 0.25, 2.3, 7.5, 8.0, (), "biologic-mpr"),
-    "ccd/Li-LiBH4-70LiNBH-Li_030C_CCD.csv": ("LiBH4-70LiNBH", 30, 0.25, 1.2, 6.5, 7.0, (5.5, 6.0), "cycler-csv"),
+    "ccd/Li-LiBH4-Li_120C_CCD.mpr": ("LiBH4", 120, 0.50, 0.8, 4.0, 4.5, (), "biologic-mpr"),
+    "ccd/Li-LiBH4-70LiNBH-Li_060C_CCD.mpr": ("LiBH4-70LiNBH", 60, 0.25, 2.3, 8.0, 8.5, (), "biologic-mpr"),
+    "ccd/Li-LiBH4-70LiNBH-Li_030C_CCD.csv": ("LiBH4-70LiNBH", 30, 0.25, 1.2, 7.0, 7.5, (6.0, 6.5), "cycler-csv"),
 }
 PANELS = {"LiBH4": "3d", 60: "3e", 30: "S28"}
 
