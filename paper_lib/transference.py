@@ -39,13 +39,16 @@ def current_ratio(initial, steady) -> Estimate:
     return _estimate(_u(steady) / _u(initial))
 
 
-def consistency(voltage_V, initial, r_bulk, r0, t=None, rel=0.25) -> list:
+def consistency(voltage_V, initial, r_bulk, r0, t=None, rel=0.25, max_rel_error=0.1) -> list:
     """What makes a transference number untrustworthy, as sentences (empty when nothing does).
 
-    The initial current must follow Ohm's law through the cell the spectrum saw, I_0 = dV / (R_b + R_0)
-    (Bruce-Vincent's premise), to within ``rel``; and t must lie between 0 and 1. ``r_bulk`` and ``r0``
-    in ohm (numbers or Estimates), ``initial`` in mA."""
+    The decay's fit must fix I_0 to ``max_rel_error``; the initial current must follow Ohm's law through
+    the cell the spectrum saw, I_0 = dV / (R_b + R_0) (Bruce-Vincent's premise), to within ``rel``; and
+    t must lie between 0 and 1. ``r_bulk`` and ``r0`` in ohm (numbers or Estimates), ``initial`` in mA."""
     found = []
+    if initial.value and abs(initial.stderr / initial.value) > max_rel_error:
+        found.append(f"the decay's fit leaves I0 uncertain to {abs(initial.stderr / initial.value):.0%} (allowed "
+                     f"{max_rel_error:.0%}): the current does not relax as a two-term decay to a steady state")
     expected = voltage_V / (float(r_bulk) + float(r0)) * 1e3  # mA
     ratio = abs(float(initial.value)) / expected if expected else float("inf")
     if abs(ratio - 1) > rel:

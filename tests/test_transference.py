@@ -43,3 +43,6 @@ def test_consistency_flags_a_current_that_does_not_follow_ohms_law():
     assert transference.consistency(0.010, i0, 100.0, 50.0, Estimate(0.9, 0.01)) == []
     found = transference.consistency(0.010, Estimate(25.0, 1.0, "mA"), 100.0, 50.0, Estimate(-0.06, 0.02))
     assert "375 times dV / (R_b + R_0) = 66.67 uA" in found[0] and found[1] == "t = -0.0600 lies outside 0-1"
+    found = transference.consistency(0.010, Estimate(0.0667, 0.03, "mA"), 100.0, 50.0)
+    assert found == ["the decay's fit leaves I0 uncertain to 45% (allowed 10%): the current does not relax as a "
+                     "two-term decay to a steady state"]
