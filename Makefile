@@ -47,6 +47,7 @@ data: $(VENV)/.figures-env
 benchmark: $(VENV)/.figures-env
 	$(VPY) benchmarks/build_speed.py
 	$(VPY) benchmarks/read_speed.py
+	$(VPY) benchmarks/cell_speed.py
 
 # Re-resolve the pins after editing pyproject.toml.
 lock: | $(UV)
