@@ -6,8 +6,8 @@ delithiation), half-cycles found from the sign of the current. Capacities in mAh
 
 * :func:`cycles`: one row per cycle (an ``xarray.Dataset`` over ``cycle``):
   - ``charge`` and ``discharge`` (mAh/g): the current integrated over time (trapezoids) over each
-    half-cycle, not the cycler's own capacity column; ``column_deviation`` (mAh/g) is the largest
-    difference from the file's charge column when it has one (the check that both agree);
+    half-cycle, not the cycler's own capacity column; the attribute ``column_deviation_mAh_g`` is the
+    largest difference from the file's charge column when the file has one (the check that both agree);
   - ``efficiency`` (%): discharge over charge of the same cycle (coulombic efficiency; for a cell that
     starts with a discharge, as an LTO half cell does, the cycle's discharge over the next charge is
     not what is reported: a cycle is charge then discharge, or discharge then charge, as recorded);
@@ -29,6 +29,7 @@ import math
 import numpy as np
 import xarray as xr
 
+from .cycler import charge_from_current
 from .peaks import Estimate
 from .schema import variable
 
@@ -95,9 +96,9 @@ def cycles(ds, active_mass_mg, c_capacity_mAh_g=None, mass_stderr_mg=0.0) -> xr.
         coords={"cycle": variable(dim, numbers, "1", "cycle, from the data")},
         attrs={"active_mass_mg": active_mass_mg, "c_capacity_mAh_g": c_capacity_mAh_g or math.nan,
                "source_file": ds.attrs.get("source_file", "")})
-    if "charge" in ds and ds.charge.attrs.get("units") == "mAh":
-        integrated = np.r_[0.0, np.cumsum(0.5 * (i[1:] + i[:-1]) * np.diff(t))] / 3600.0
-        out.attrs["column_deviation_mAh_g"] = float(np.max(np.abs(integrated - ds.charge.values))) / grams
+    if ds.charge.attrs.get("source") == "file":
+        deviation = np.abs(charge_from_current(t, i) - ds.charge.values)
+        out.attrs["column_deviation_mAh_g"] = float(deviation.max()) / grams
     return out
 
 

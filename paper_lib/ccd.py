@@ -21,10 +21,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import constants
 
 from .peaks import Estimate, lmfit_fit
 
-F_OVER_R = 96485.33212 / 8.314462618  # K/V
+F_OVER_R = constants.e / constants.k  # F/R = e/k, K/V
 
 
 @dataclass(frozen=True)

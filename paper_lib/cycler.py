@@ -148,7 +148,8 @@ def dataset(time_s, voltage_V, current_mA, *, charge_mAh=None, step=None, by="cu
     return make_dataset(
         {"voltage": variable(dim, v, "V", "cell voltage (working vs counter/reference electrode)"),
          "current": variable(dim, i, "mA", "current (positive: oxidation at the working electrode)"),
-         "charge": variable(dim, q, "mAh", "charge passed since the start")},
+         "charge": variable(dim, q, "mAh", "charge passed since the start",
+                            source="integrated from the current" if charge_mAh is None else "file")},
         {"time": variable(dim, t, "s", "time since the start of the test"),
          "cycle": variable(dim, cycles_from_half_cycles(half), "1", "cycle (two half-cycles), from the data"),
          "half_cycle": variable(dim, half, "1", f"half-cycle, from the {by} direction"),

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
+from scipy.constants import e as E_CHARGE  # C
+from scipy.constants import k as KB  # J/K
 
 from .peaks import Estimate
-
-E_CHARGE = 1.602176634e-19  # C
-KB = 1.380649e-23  # J/K
 
 
 def frame_times(ds, frame_interval_fs=None):

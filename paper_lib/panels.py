@@ -358,11 +358,9 @@ def overpotential_vs_current(ax, table, fit=None, *, label=None, color="C0"):
     ax.set_ylabel("plateau |V| / mV")
 
 
-def cycling_trace(ax, ds, *, label, color, window_h=None):
+def cycling_trace(ax, ds, *, label, color):
     """Voltage (mV) against time (h) of a long plating/stripping record, rasterised (10^5 points)."""
-    t = ds.time.values / 3600.0
-    keep = slice(None) if window_h is None else (t >= window_h[0]) & (t <= window_h[1])
-    ax.plot(t[keep], 1e3 * ds.voltage.values[keep], color=color, lw=0.3, label=label, rasterized=True)
+    ax.plot(ds.time.values / 3600.0, 1e3 * ds.voltage.values, color=color, lw=0.3, label=label, rasterized=True)
     ax.set_xlabel("t / h")
     ax.set_ylabel("V / mV")
 

@@ -134,10 +134,3 @@ def segments(ds, area_cm2, drop=0.5, min_points=2, rest_mA=None) -> xr.Dataset:
                 "stop": variable(dim, out["stop"], "s", "segment end")},
         attrs={"source_file": source, "area_cm2": area_cm2, "drop": drop, "min_points": min_points})
 
-
-def overpotential(table) -> xr.DataArray:
-    """The plateau |V| (mV) of the intact segments, as a function of time (h): the overpotential."""
-    ok = table.where(table.state == "ok", drop=True)
-    return xr.DataArray(1e3 * ok.plateau.values, dims=("time",),
-                        coords={"time": ("time", ok.start.values / 3600.0, {"units": "h"})},
-                        attrs={"units": "mV", "long_name": "plateau overpotential |V|"})

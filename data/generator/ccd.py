@@ -144,7 +144,8 @@ def generate():
                                      "<I>/mA": current, "(Q-Qo)/mA.h": np.r_[0.0, np.cumsum(current[1:])] * DT / 3600,
                                      "Ns": step - 1})
         else:
-            write_neware_csv(path, t, v, current, step)
+            cycle = np.maximum((step - 2) // 4 + 1, 1)  # the open-circuit rest, then 4 steps per cycle
+            write_neware_csv(path, t, v, current, step, cycle)
         files.append(path)
         cell = f"Li|{sample}|Li"
         measurements.append({

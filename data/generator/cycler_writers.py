@@ -75,9 +75,10 @@ def write_chi(path, potential_V, current_mA, vertices, rate_V_s, model):
     path.write_bytes(("\r\n".join(head + rows) + "\r\n").encode("latin-1"))
 
 
-def write_neware_csv(path, time_s, voltage_V, current_mA, step):
+def write_neware_csv(path, time_s, voltage_V, current_mA, step, cycle):
     """A Neware BTS record export (CSV): the columns and number formats of BTS 8, current in A to
-    0.01 uA, voltage to 0.1 mV, times as h:mm:ss (step time and cumulative time)."""
+    0.01 uA, voltage to 0.1 mV, times as h:mm:ss (step time and cumulative time); ``step`` and
+    ``cycle`` are the program's step and cycle index of every record."""
     t = np.asarray(time_s, float)
     step = np.asarray(step, int)
     current_a = np.asarray(current_mA, float) * 1e-3
@@ -92,7 +93,6 @@ def write_neware_csv(path, time_s, voltage_V, current_mA, step):
         return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
     kinds = np.where(current_a > 1e-9, "CC Chg", np.where(current_a < -1e-9, "CC DChg", "Rest"))
-    cycle = np.maximum((step - 2) // 4 + 1, 1)
     lines = ["DataPoint,Cycle Index,Step Index,Step Type,Time,Cumulative Time,Current(A),Voltage(V),Capacity(Ah),"
              "Date"]
     for k in range(t.size):
