@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization", "transference", "aimd", "ccd", "cycling")
+DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization", "transference", "aimd", "ccd", "cycling", "cells")
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
@@ -34,6 +34,7 @@ TITLES["cv"] = "Cyclic voltammetry (data/manifests/cv.yaml)"
 TITLES["polarization"] = "DC polarization (data/manifests/polarization.yaml)"
 TITLES["ccd"] = "Critical current density of Li|SSE|Li cells (data/manifests/ccd.yaml)"
 TITLES["cycling"] = "Long-term Li plating/stripping of Li|SSE|Li cells (data/manifests/cycling.yaml)"
+TITLES["cells"] = "Galvanostatic cycling of Li|SSE|LTO and Li|SSE|LiCoO2 cells (data/manifests/cells.yaml)"
 TITLES["aimd"] = "Li trajectories at 30 degC, AIMD-like (data/manifests/aimd.yaml)"
 TITLES["transference"] = "Transference number: polarization and impedance of Li cells (data/manifests/transference.yaml)"
 INTRO = """# The reference dataset

@@ -54,6 +54,15 @@ def molar_mass(formula: str) -> float:
     return float(sum(ATOMIC_WEIGHTS[el] * n for el, n in composition(formula).items()))
 
 
+def theoretical_capacity(formula: str, electrons: float) -> float:
+    """Specific capacity (mAh/g) of ``formula`` exchanging ``electrons`` per formula unit: n F / (3.6 M).
+    ``theoretical_capacity("Li4Ti5O12", 3)`` -> 175.0; ``("LiCoO2", 1)`` -> 273.8."""
+    from scipy.constants import physical_constants
+
+    faraday = physical_constants["Faraday constant"][0]
+    return electrons * faraday / 3.6 / molar_mass(formula)
+
+
 def mass_loss_percent(reactant: str, released: dict) -> float:
     """Mass lost (wt% of the reactant) when one formula unit releases ``released`` = ``{formula: moles}``,
     e.g. ``mass_loss_percent("LiNH2BH3", {"H2": 2})`` = 100 * 2 M(H2) / M(LiNH2BH3) = 10.96 wt%."""

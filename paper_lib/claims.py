@@ -102,6 +102,9 @@ class Claims:
         self.remarks.append({"topic": topic, "text": text, "notebook": self.notebook})
 
     def add(self, claim_id, computed, uncertainty=None, *, note=None):
+        """Record ``computed`` (a number, a bool, a pair, or an Estimate carrying its own error)."""
+        if hasattr(computed, "stderr") and hasattr(computed, "value") and uncertainty is None:
+            computed, uncertainty = computed.value, computed.stderr
         entry = ledger().get(claim_id)
         if entry is None:
             raise KeyError(f"'{claim_id}' is not a claim of the ledger ({LEDGER.name})")

@@ -336,8 +336,8 @@ BRUKER_BINARY = {"1r": ("procs", "BYTORDP"), "1i": ("procs", "BYTORDP"), "fid": 
 def files(old: Path, new: Path, where=None, digits=None) -> list:
     """Differences between two files of the same name, by their kind (suffix): figures, notebooks and
     JSON as above; TIFF images and Bruker binary spectra by their integer values (one quantum of
-    rounding allowed, like one unit of a printed digit); EC-Lab ``.mpr`` by its columns (``MPR_REL`` of
-    a float32 or float64 value, one quantum of an integer); other text by its numbers; the rest exactly."""
+    rounding allowed, like one unit of a printed digit); EC-Lab ``.mpr`` and Neware ``.ndax`` by their columns
+    (``MPR_REL`` of a float32 or float64 value, one quantum of an integer); other text by its numbers; the rest exactly."""
     old, new = Path(old), Path(new)
     if old.read_bytes() == new.read_bytes():
         return []
@@ -357,6 +357,8 @@ def files(old: Path, new: Path, where=None, digits=None) -> list:
         return _quanta(_bruker_ints(old), _bruker_ints(new), where)
     if suffix == ".mpr":
         return _mpr(old, new, where)
+    if suffix in (".ndax", ".nda"):
+        return _ndax(old, new, where)
     a, b = _text_of(old), _text_of(new)
     if a is None or b is None:
         return [Difference(where, f"{old.stat().st_size} bytes", f"{new.stat().st_size} bytes", False, "exact")]
@@ -386,6 +388,29 @@ def _mpr(old, new, where) -> list:
                                     worst <= rel, f"{rel:g} relative"))
         else:
             found += _quanta(x.astype(np.int64), y.astype(np.int64), f"{where} column {name}")
+    return found
+
+
+def _ndax(old, new, where) -> list:
+    """Two Neware files, record by record (NewareNDA decodes them): a zip's compressed bytes depend on
+    the zlib build, the records must not."""
+    import NewareNDA
+    import numpy as np
+
+    a, b = NewareNDA.read(str(old)), NewareNDA.read(str(new))
+    if list(a.columns) != list(b.columns) or a.shape != b.shape:
+        return [Difference(where, f"{a.shape} {list(a.columns)}", f"{b.shape} {list(b.columns)}", False, "same records")]
+    found = []
+    for name in a.columns:
+        x, y = a[name].to_numpy(), b[name].to_numpy()
+        if x.dtype.kind == "f":
+            worst = float(np.max(np.abs(x - y) / np.maximum(np.abs(x), np.finfo(x.dtype).tiny), initial=0.0))
+            if worst:
+                rel = MPR_REL[x.dtype.itemsize]
+                found.append(Difference(f"{where} column {name}", "values", f"relative difference up to {worst:.2g}",
+                                        worst <= rel, f"{rel:g} relative"))
+        elif not (x == y).all():
+            found.append(Difference(f"{where} column {name}", "values", f"{int((x != y).sum())} differ", False, "exact"))
     return found
 
 

@@ -36,6 +36,20 @@ def charge_from_current(time_s, current_mA):
     return np.concatenate([[0.0], np.cumsum(increments)])
 
 
+def stitch_counter(time_s, current_mA, counter_mAh):
+    """A cycler's charge counter (mAh) made continuous since the start. Cyclers restart their capacity
+    columns at every step (Neware) or cycle (Arbin); a restart is a record whose value is no more than
+    one sampling interval of current could give while the change from the record before is more."""
+    t, i, q = (np.asarray(x, float) for x in (time_s, current_mA, counter_mAh))
+    if q.size < 2:
+        return q.copy()
+    step = 0.5 * (np.abs(i[1:]) + np.abs(i[:-1])) * np.diff(t) / 3600.0
+    tol = 1e-9 + 1e-6 * float(np.max(np.abs(q)))
+    restart = (np.abs(q[1:]) <= step + tol) & (np.abs(np.diff(q)) > step + tol)
+    offset = np.concatenate([[0.0], np.cumsum(np.where(restart, q[:-1], 0.0))])
+    return q + offset
+
+
 def _runs(labels):
     """``(start, stop, label)`` of the runs of equal values in ``labels``."""
     labels = np.asarray(labels)

@@ -31,12 +31,13 @@ KINDS = {
     "neb": (),
     "structure": (),
     "xrd": (), "ftir": (), "xps": (), "tga": (), "dsc": (), "gcpl": (), "cv": (), "lsv": (), "ca": (), "cp": (),
-    "ccd": ("temperature_C", "area_cm2"), "cycling": ("temperature_C", "area_cm2"), "cell": (),
+    "ccd": ("temperature_C", "area_cm2"), "cycling": ("temperature_C", "area_cm2"),
+    "cell": ("temperature_C", "active_mass_mg", "one_c_mA_g"),
     "polarization": ("temperature_C", "applied_voltage_V", "thickness_mm", "area_cm2"),
     "trajectory": (), "image": (), "eels": (),
 }
 NUMERIC_CONDITIONS = {"temperature_C", "thickness_mm", "area_cm2", "x_wt_percent", "current_mA_cm2",
-                      "c_rate", "active_mass_mg", "lead_resistance_ohm", "heating_rate_K_min", "pixel_size_nm",
+                      "c_rate", "active_mass_mg", "active_mass_stderr_mg", "one_c_mA_g", "lead_resistance_ohm", "heating_rate_K_min", "pixel_size_nm",
                       "wavelength_A", "mas_rate_kHz", "applied_voltage_V", "scan_rate_mV_s"}
 REQUIRED_FIELDS = ("id", "kind", "sample", "file")
 
@@ -94,6 +95,14 @@ class Manifest:
             raise InputError(self.path, f"expected exactly one measurement with {what}, found {len(found)}"
                              + (f": {[m.id for m in found]}" if found else ""))
         return found[0]
+
+    def by_id(self, measurement_id):
+        """The measurement called ``measurement_id``; an error naming the manifest and its ids if none is."""
+        for m in self.measurements:
+            if m.id == measurement_id:
+                return m
+        raise InputError(self.path, f"no measurement with id {measurement_id!r}; the manifest has "
+                                    f"{[m.id for m in self.measurements]}", field="id")
 
     def samples(self, kind=None):
         """Sample names in manifest order."""

@@ -84,6 +84,60 @@ def test_neware_ndax():
     assert np.all(ds.current.values == 0) and 2.98 < float(ds.voltage.mean()) < 2.99
 
 
+def test_neware_nda_of_a_real_cccv_cell_against_its_own_capacity_counters():
+    """NewareNDA's issue-72 file: the clock steps back once, the Time column runs on over the test. Our
+    capacities, integrated from the current, must equal the cycler's counters of every step."""
+    import NewareNDA
+
+    from paper_lib import capacity
+
+    ds = read("neware_cccv.nda", "cell")
+    frame = NewareNDA.read(str(REAL / "neware_cccv.nda"))
+    assert float(ds.time[-1]) == pytest.approx(float(frame.Time.iloc[-1] - frame.Time.iloc[0]), rel=1e-6)
+    table = capacity.cycles(ds, active_mass_mg=1000.0)  # per gram = per Ah here
+    by_step = frame.groupby("Step").agg(charged=("Charge_Capacity(mAh)", "max"),
+                                        discharged=("Discharge_Capacity(mAh)", "max"))
+    discharges = by_step.discharged[by_step.discharged > 0].to_numpy()
+    charges = by_step.charged[by_step.charged > 0].to_numpy()  # CC then CV steps of each charge
+    assert table.discharge.values[:2] == pytest.approx(discharges[:2], rel=2e-4)
+    assert table.charge.values[0] == pytest.approx(charges[0] + charges[1], rel=2e-4)
+    assert table.attrs["column_deviation_mAh_g"] < 5e-4 * charges[0]
+    assert table.attrs["first_half_cycle"] == "discharge"
+
+
+def test_neware_ndax_and_arbin_csv_writers_round_trip(tmp_path):
+    """The reference dataset's writers: what is written is what the readers give back, and the files'
+    capacity counters (restarting at every step or cycle) become one continuous charge."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
+    from generator.cycler_writers import write_arbin_csv, write_ndax
+
+    t = np.r_[0.0, 300.0, 600.0, 601.0, np.arange(900.0, 3901.0, 300.0), 3901.0, 4200.0]
+    i = np.r_[0, 0, 0, np.full(12, -0.5), 0, 0]
+    step = np.r_[1, 1, 1, np.full(12, 2), 3, 3]
+    v = 1.55 - 1e-5 * t
+    state = ["Rest" if x == 0 else "CC_DChg" for x in i]
+    write_ndax(tmp_path / "c.ndax", t, v, i, step, np.ones(t.size, int), state)
+    write_arbin_csv(tmp_path / "c.csv", t, v, i, step, np.ones(t.size, int))
+    for name in ("c.ndax", "c.csv"):
+        ds = read(name, "cell", tmp_path)
+        assert ds.time.values == pytest.approx(t) and ds.current.values == pytest.approx(i, abs=1e-6)
+        assert ds.voltage.values == pytest.approx(v, abs=1e-6) and ds.charge.attrs["source"] == "file"
+        assert float(ds.charge[-1]) == pytest.approx(-0.5 * 3300 / 3600, rel=1e-3), name
+
+
+def test_counters_that_restart_are_stitched():
+    from paper_lib.cycler import stitch_counter
+
+    t = np.arange(10.0) * 3600
+    i = np.r_[0, 1, 1, 1, 0, -1, -1, -1, 0, 0]  # mA: 1 mAh per hour
+    per_step = np.r_[0, 1, 2, 3, 0, -1, -2, -3, 0, 0]  # Neware-like, each step from zero
+    assert stitch_counter(t, i, per_step) == pytest.approx([0, 1, 2, 3, 3, 2, 1, 0, 0, 0])
+    running = np.r_[0, 1, 2, 3, 3, 2, 1, 0, 0, 0]
+    assert stitch_counter(t, i, running) == pytest.approx(running)  # nothing to stitch
+
+
 def test_neware_csv_record_export():
     """cellpy's Neware export: times as h:mm:ss past 24 h, currents in A, the program's step index."""
     ds = read("cellpy_neware_uio_rows2039-3479.csv", "gcpl")

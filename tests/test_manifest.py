@@ -36,6 +36,21 @@ def test_loads_and_resolves_files_relative_to_manifest(tmp_path):
     assert m.select(kind="eis", temperature_C=30) == [item]
     assert m.samples() == ["S1"]
     assert item.local_file() == item.path
+    assert m.by_id("a30") is item
+    with pytest.raises(InputError, match=r"no measurement with id 'a31'; the manifest has \['a30'\]"):
+        m.by_id("a31")
+
+
+CELL = GOOD.replace("kind: eis", "kind: cell").replace(
+    "{temperature_C: 30, thickness_mm: 1.0, area_cm2: 0.785}", "{temperature_C: 60, active_mass_mg: 2.4, one_c_mA_g: 175}")
+
+
+@pytest.mark.parametrize("condition", ["temperature_C", "active_mass_mg", "one_c_mA_g"])
+def test_a_cell_needs_its_mass_and_its_c_rate_definition(tmp_path, condition):
+    assert manifest.load(write(tmp_path, CELL)).measurements[0].conditions["one_c_mA_g"] == 175
+    text = CELL.replace(f"{condition}: ", "x_" + condition + ": ")
+    with pytest.raises(InputError, match=f"a 'cell' measurement needs condition '{condition}'"):
+        manifest.load(write(tmp_path, text))
 
 
 @pytest.mark.parametrize("old,new,field", [

@@ -313,3 +313,39 @@ def test_figS14_runs_on_a_trajectory_written_by_ase(tmp_path):
     assert "md.extxyz (trajectory-extxyz): 76 frames over 3.0 ps, 54 Li atoms" in text, text
     assert "no diffusive window" in text
     assert json.loads((out / "claims" / "figS14.json").read_text())["claims"] == []
+
+
+REAL_CELL = paths.ROOT / "tests" / "data" / "real" / "cycler" / "neware_cccv.nda"
+
+
+def real_cell_manifest(tmp_path):
+    """A lab's own cell (a real Neware record of a 5.8 Ah cell; tests/data/real/cycler/README.md) as
+    its manifest would describe it: 40 g of active material, 1 C = 145 mA/g, 25 degC."""
+    user = tmp_path / "lab_cells.yaml"
+    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
+                    f"  - {{id: lab-cell, kind: cell, sample: NMC, file: {REAL_CELL}, format: neware-ndax, "
+                    "conditions: {temperature_C: 25, active_mass_mg: 40000, one_c_mA_g: 145}}\n")
+    return user
+
+
+@pytest.mark.parametrize("notebook,parameters", [
+    ("fig5", {"lco_cell": "lab-cell", "lto_cell": None, "lto_control_cell": None, "lco_rate_cell": None,
+              "lco_long_cell": None}),
+    ("figS32", {"cells_shown": ["lab-cell"], "comparison_cell": None}),
+    ("figS36", {"high_voltage_cell": "lab-cell", "comparison_cell": None}),
+])
+def test_cell_notebooks_run_on_a_labs_real_cycler_file(tmp_path, notebook, parameters):
+    """No internal error, the cell read and described, panels without data left out, and no claim of
+    the article compared with a cell tested at other conditions."""
+    out = tmp_path / "out"
+    out.mkdir()
+    nb = papermill(notebook, out, cells_manifest=str(real_cell_manifest(tmp_path)), **parameters)
+    text = text_of(nb)
+    assert "lab-cell: 25 degC" in text or "lab-cell: NMC, 25 degC" in text, text
+    assert "6670 records over 0.8 days, 2 cycles" in text, text
+    assert (out / f"{notebook}.png").exists()
+    record = json.loads((out / "claims" / f"{notebook}.json").read_text())
+    assert not [c for c in record["claims"] if c.get("computed") is not None], record["claims"]
+    if notebook == "fig5":
+        assert "no LTO cell given" in text or "lto: no cell given" in text
+        assert "not the article's conditions" in json.dumps(record["remarks"])

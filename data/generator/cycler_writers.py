@@ -100,3 +100,103 @@ def write_neware_csv(path, time_s, voltage_V, current_mA, step, cycle):
         lines.append(f"{k + 1},{cycle[k]},{step[k]},{kinds[k]},{hms(t[k] - step_start[k])},{hms(t[k])},"
                      f"{current_a[k]:.8f},{voltage_V[k]:.4f},{capacity[k]:.8f},{date}")
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("ascii"))
+
+
+NEWARE_STATUS = {"CC_Chg": 1, "CC_DChg": 2, "Rest": 4}
+NDC_PAGE = 4096
+
+
+def _ndc(filetype, record, rows):
+    """A Neware ``.ndc`` member, version 14: a 4096-byte header (file type, version), then 4096-byte
+    pages whose records start at byte 132 and leave the page's last bytes free, as BTS 8 writes them."""
+    size = struct.calcsize(record)
+    per_page = (NDC_PAGE - 132 - 4) // size
+    header = bytearray(NDC_PAGE)
+    header[0], header[2] = filetype, 14
+    pages = [bytes(header)]
+    for start in range(0, len(rows), per_page):
+        body = b"".join(struct.pack(record, *row) for row in rows[start:start + per_page])
+        pages.append((bytes(132) + body).ljust(NDC_PAGE, b"\x00"))
+    return b"".join(pages)
+
+
+def _neware_xml(kind, body):
+    return ('<?xml version="1.0" encoding="GB2312"?>\r\n<root>\r\n'
+            f'  <config type="{kind}" version="1" date="20241114093000">\r\n{body}  </config>\r\n</root>\r\n')
+
+
+def write_ndax(path, time_s, voltage_V, current_mA, step_index, cycle, status, remark=""):
+    """A Neware BTS 8 ``.ndax`` (a zip of ``.ndc`` record files, version 14, as NewareNDA reads them):
+    ``data.ndc`` voltage (V) and current (A) as float32; ``data_runInfo.ndc`` step time (ms), charge and
+    discharge capacities (Ah) and energies (Wh) counted within each step, the record interval (ms), the
+    wall-clock time (s, ms) and the step and record numbers; ``data_step.ndc`` one row per step with
+    the cycle (from 0), the program's step index and the step's state (``NEWARE_STATUS``). Times are
+    whole milliseconds; ``remark`` goes into TestInfo.xml."""
+    import zipfile
+
+    t = np.round(np.asarray(time_s, float) * 1000.0).astype(np.int64)
+    v, i = np.asarray(voltage_V, float), np.asarray(current_mA, float) * 1e-3
+    step_index = np.asarray(step_index, int)
+    new_step = np.r_[True, np.diff(step_index) != 0]
+    step = np.cumsum(new_step)
+    first = np.flatnonzero(new_step)
+    step_start = t[np.maximum(first - 1, 0)][step - 1]  # a step starts when the one before it ends
+    dt = np.diff(np.r_[t[0], t])
+    q = 0.5 * (i + np.r_[i[0], i[:-1]]) * dt / 3.6e6  # Ah per interval
+    q[new_step] = i[new_step] * dt[new_step] / 3.6e6  # a step's first interval is its own
+    e = q * 0.5 * (v + np.r_[v[0], v[:-1]])
+    counted = [np.zeros_like(q) for _ in range(4)]
+    for a, b in zip(first, np.r_[first[1:], t.size]):
+        for k, x in enumerate((np.clip(q, 0, None), -np.clip(q, None, 0), np.clip(e, 0, None), -np.clip(e, None, 0))):
+            counted[k][a:b] = np.cumsum(x[a:b])
+    clock = int(START.timestamp()) * 1000 + t
+    data = _ndc(1, "<ff", [(float(a), float(b)) for a, b in zip(v, i)])
+    run = _ndc(18, "<ixffff8xiiiih8x", [
+        (int(t[k] - step_start[k]), float(counted[0][k]), float(counted[1][k]), float(counted[2][k]),
+         float(counted[3][k]), int(dt[k]), int(clock[k] // 1000), int(step[k]), k + 1, int(clock[k] % 1000))
+        for k in range(t.size)])
+    steps = _ndc(7, "<ii16sb12x", [(int(cycle[a]) - 1, int(step_index[a]), bytes(16), NEWARE_STATUS[status[a]])
+                                    for a in first])
+    version = _neware_xml("Version Info File", '    <ZwjVersion SvrVer="BTSServer(R3)-8.0.0.390 (2024.06.24)" '
+                          'CurrClientVer="BTS Client 8.0.0.513(2023.11.27)" ZwjVersion="4S_8.0.8.0_20240613_154744" '
+                          'MainXwjVer="M03310303_230428_174956_FD4FS" AuxXwjCount="0" />\r\n')
+    info = _neware_xml("Test Info File", f'    <TestInfo StartTime="{START:%Y-%m-%d %H:%M:%S}" DevID="27" '
+                       f'UnitID="1" ChlID="3" Remarks="{remark}" />\r\n')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, payload in (("VersionInfo.xml", version.encode("gb2312")), ("TestInfo.xml", info.encode("gb2312")),
+                              ("data.ndc", data), ("data_runInfo.ndc", run), ("data_step.ndc", steps)):
+            member = zipfile.ZipInfo(name, date_time=(2024, 11, 14, 9, 30, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, payload, compresslevel=9)
+
+
+def write_arbin_csv(path, time_s, voltage_V, current_mA, step_index, cycle):
+    """An Arbin MITS Pro channel sheet saved as CSV: test and step times (s), the date, step and cycle
+    index, current (A), voltage (V), charge and discharge capacities (Ah) and energies (Wh) counted
+    within each cycle (restarting at a new cycle index), as MITS Pro exports them."""
+    t = np.asarray(time_s, float)
+    v, i = np.asarray(voltage_V, float), np.asarray(current_mA, float) * 1e-3
+    step_index = np.asarray(step_index, int)
+    new_step = np.r_[True, np.diff(step_index) != 0]
+    step_start = t[np.maximum(np.flatnonzero(new_step) - 1, 0)][np.cumsum(new_step) - 1]
+    q = np.r_[0.0, 0.5 * (i[1:] + i[:-1]) * np.diff(t) / 3600.0]
+    e = q * np.r_[v[0], 0.5 * (v[1:] + v[:-1])]
+    cycle = np.asarray(cycle, int)
+    starts = np.flatnonzero(np.r_[True, np.diff(cycle) != 0])
+
+    run = np.cumsum(np.r_[True, np.diff(cycle) != 0]) - 1
+
+    def per_cycle(x):  # MITS Pro restarts its counters at every new cycle index
+        total = np.cumsum(x)
+        return total - np.r_[0.0, total][starts][run]
+
+    qc, qd = per_cycle(np.clip(q, 0, None)), per_cycle(-np.clip(q, None, 0))
+    ec, ed = per_cycle(np.clip(e, 0, None)), per_cycle(-np.clip(e, None, 0))
+    rows = ["Data_Point,Test_Time(s),Date_Time,Step_Time(s),Step_Index,Cycle_Index,Current(A),Voltage(V),"
+            "Charge_Capacity(Ah),Discharge_Capacity(Ah),Charge_Energy(Wh),Discharge_Energy(Wh),dV/dt(V/s),"
+            "Internal_Resistance(Ohm),Is_FC_Data,AC_Impedance(Ohm),ACI_Phase_Angle(Deg)"]
+    for k in range(t.size):
+        date = (START + timedelta(seconds=float(t[k]))).strftime("%m/%d/%Y %H:%M:%S")
+        rows.append(f"{k + 1},{t[k]:.4f},{date},{t[k] - step_start[k]:.4f},{step_index[k]},{cycle[k]},"
+                    f"{i[k]:.9E},{v[k]:.6f},{qc[k]:.9E},{qd[k]:.9E},{ec[k]:.9E},{ed[k]:.9E},0,0,0,0,0")
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("ascii"))

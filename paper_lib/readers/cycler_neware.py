@@ -1,9 +1,12 @@
 """Neware BTS cycler files: ``.ndax`` (BTS 8 and later) and ``.nda``, read with NewareNDA.
 
 NewareNDA returns one row per record with the step counter (``Step``), the step time (``Time``,
-s, restarting at every step), ``Voltage`` (V), ``Current(mA)`` and the wall-clock ``Timestamp``.
-The test time is the timestamp since the first record (so that pauses count), or the sum of step
-times when timestamps are missing; the charge is integrated from the current.
+s, restarting at every step), ``Voltage`` (V), ``Current(mA)``, the step's charge and discharge
+capacities (mAh) and the wall-clock ``Timestamp``. The test time is taken from the step times
+(:func:`_test_time`); the charge is the
+cycler's capacity counters, charge less discharge, made continuous over the steps
+(:func:`paper_lib.cycler.stitch_counter`); analyses integrate the current themselves and use it as a
+check.
 """
 
 from pathlib import Path
@@ -28,20 +31,25 @@ def read_ndax(path):
     missing = [c for c in NEEDED if c not in frame.columns]
     if missing or frame.empty:
         raise InputError(path, f"expected records with columns {list(NEEDED)}; missing {missing or 'all rows'}")
-    return cycler.dataset(_test_time(frame), frame["Voltage"].to_numpy(float), frame["Current(mA)"].to_numpy(float),
-                          step=frame["Step"].to_numpy(int),
+    t, i = _test_time(frame), frame["Current(mA)"].to_numpy(float)
+    charge = None
+    if {"Charge_Capacity(mAh)", "Discharge_Capacity(mAh)"} <= set(frame.columns):
+        counted = np.abs(frame["Charge_Capacity(mAh)"].to_numpy(float)) - np.abs(frame["Discharge_Capacity(mAh)"].to_numpy(float))
+        if np.isfinite(counted).all():
+            charge = cycler.stitch_counter(t, i, counted)
+    return cycler.dataset(t, frame["Voltage"].to_numpy(float), i, step=frame["Step"].to_numpy(int), charge_mAh=charge,
                           attrs={"format": "neware-ndax", "instrument_software": "Neware BTS",
                                  "file_cycles": int(frame["Cycle"].max()) if "Cycle" in frame else 0})
 
 
 def _test_time(frame):
-    """Seconds since the first record."""
-    if "Timestamp" in frame and frame["Timestamp"].notna().all():
-        stamps = frame["Timestamp"]
-        seconds = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(float)
-        if np.all(np.diff(seconds) >= 0):
-            return seconds
+    """Seconds since the first record: the file's ``Time`` when it runs on over the whole test (older
+    .nda files), else the step times summed over the steps. Wall-clock timestamps are not used: clocks
+    get adjusted (a real file in the tests steps back 165 s mid-test), and a pause inside a step would
+    put charge into an interval in which none flowed."""
     step_time = frame["Time"].to_numpy(float)
     new_step = np.r_[True, frame["Step"].to_numpy()[1:] != frame["Step"].to_numpy()[:-1]]
+    if np.all(np.diff(step_time) >= 0):
+        return step_time - step_time[0]
     offset = np.cumsum(np.where(new_step, np.r_[0.0, step_time[:-1]], 0.0))
-    return step_time + offset
+    return step_time + offset - step_time[0]

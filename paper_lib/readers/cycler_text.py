@@ -6,7 +6,9 @@ ignored), units from the name: time ``Test_Time(s)`` (Arbin), ``Cumulative Time`
 voltage ``Voltage(V)``, ``Voltage/V``, ``Ewe/V``, ``Potential/V`` (V or mV); current
 ``Current(A)``, ``Current(mA)``, ``Current/mA``, ``Current(uA)``; step ``Step_Index``, ``Step
 Index``, ``Step``. Comma, semicolon or tab separated; with semicolons, decimal commas. A preamble
-before the header row is skipped. The charge is integrated from the current.
+before the header row is skipped. The charge is the file's capacity counters when it has them
+(``Charge_Capacity(Ah)`` less ``Discharge_Capacity(Ah)``, Arbin's, which restart at every cycle, made
+continuous), else it is integrated from the current; analyses integrate the current themselves.
 
 **CH Instruments** (``chi-txt``): the CHI text export of a CV or LSV (date, technique, parameters
 such as ``Scan Rate (V/s) = 0.1``, then ``Potential/V, Current/A[, Charge/C][, Time/s]`` and the
@@ -30,6 +32,9 @@ VOLTAGE = ("voltage(v)", "voltage/v", "voltage(mv)", "voltage/mv", "ewe/v", "pot
 CURRENT = ("current(ma)", "current/ma", "current(a)", "current/a", "current(ua)", "current/ua", "current(µa)",
            "current/µa", "current")
 STEP = ("step_index", "stepindex", "step", "stepid")
+CHARGE_COUNTER = ("charge_capacity(ah)", "charge_capacity(mah)", "chargecapacity(ah)", "chargecapacity(mah)")
+DISCHARGE_COUNTER = ("discharge_capacity(ah)", "discharge_capacity(mah)", "dischargecapacity(ah)",
+                     "dischargecapacity(mah)")
 SCALE = {"a": 1e3, "ma": 1.0, "ua": 1e-3, "µa": 1e-3, "v": 1.0, "mv": 1e-3}
 
 
@@ -97,7 +102,8 @@ def read_records(path):
     row, sep, keys = _header(path, _head(path))
     decimal = "," if sep == ";" else "."
     columns = {name: _find(keys, candidates) for name, candidates in
-               (("time", TIME), ("voltage", VOLTAGE), ("current", CURRENT), ("step", STEP))}
+               (("time", TIME), ("voltage", VOLTAGE), ("current", CURRENT), ("step", STEP),
+                ("charged", CHARGE_COUNTER), ("discharged", DISCHARGE_COUNTER))}
     used = sorted(i for i in columns.values() if i is not None)
     try:
         frame = pd.read_csv(path, sep=sep, header=None, skiprows=row + 1, decimal=decimal, usecols=used,
@@ -122,7 +128,12 @@ def read_records(path):
     current = values["current"] * _unit_scale(keys[columns["current"]], 1.0)
     voltage = values["voltage"] * _unit_scale(keys[columns["voltage"]], 1.0)
     step = values["step"].astype(int) if "step" in values else None
-    return cycler.dataset(values["time"], voltage, current, step=step,
+    charge = None
+    if "charged" in values and "discharged" in values:  # Arbin's counters, restarting at every cycle
+        scale = 1e3 if keys[columns["charged"]].endswith("(ah)") else 1.0
+        counted = (np.abs(values["charged"]) - np.abs(values["discharged"])) * scale
+        charge = cycler.stitch_counter(values["time"], current, counted)
+    return cycler.dataset(values["time"], voltage, current, step=step, charge_mAh=charge,
                           attrs={"format": "cycler-csv", "columns": ", ".join(keys[i] for i in used)})
 
 
