@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization", "transference", "aimd", "ccd", "cycling", "cells")
+DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv", "polarization", "transference", "aimd", "ccd", "cycling", "cells", "cell_eis", "xps", "afm")
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
@@ -35,6 +35,9 @@ TITLES["polarization"] = "DC polarization (data/manifests/polarization.yaml)"
 TITLES["ccd"] = "Critical current density of Li|SSE|Li cells (data/manifests/ccd.yaml)"
 TITLES["cycling"] = "Long-term Li plating/stripping of Li|SSE|Li cells (data/manifests/cycling.yaml)"
 TITLES["cells"] = "Galvanostatic cycling of Li|SSE|LTO and Li|SSE|LiCoO2 cells (data/manifests/cells.yaml)"
+TITLES["xps"] = "XPS depth profiles of cycled Li and pristine LiNBH (data/manifests/xps.yaml)"
+TITLES["afm"] = "AFM force maps and topography of cycled Li (data/manifests/afm.yaml)"
+TITLES["cell_eis"] = "Impedance of the LiCoO2 full cell after cycling (data/manifests/cell_eis.yaml)"
 TITLES["aimd"] = "Li trajectories at 30 degC, AIMD-like (data/manifests/aimd.yaml)"
 TITLES["transference"] = "Transference number: polarization and impedance of Li cells (data/manifests/transference.yaml)"
 INTRO = """# The reference dataset

@@ -164,7 +164,8 @@ def execute(name, log=print) -> Outcome:
 def outputs_of(name) -> dict:
     """``{repository path: sha256}`` of a notebook's committed outputs (its figures and the notebook)."""
     found = {f"notebooks/{name}.ipynb"}
-    for pattern in (f"{name}.png", f"{name}.pdf", f"claims/{name}.json", f"provenance/{name}.json"):
+    for pattern in (f"{name}.png", f"{name}.pdf", f"claims/{name}.json", f"provenance/{name}.json",
+                    f"tables/{name}_*.csv"):
         found |= {p.relative_to(paths.ROOT).as_posix() for p in paths.FIGURES.glob(pattern)}
     return {f: _sha(paths.ROOT / f) for f in sorted(found) if (paths.ROOT / f).exists()}
 

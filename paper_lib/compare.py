@@ -337,7 +337,8 @@ def files(old: Path, new: Path, where=None, digits=None) -> list:
     """Differences between two files of the same name, by their kind (suffix): figures, notebooks and
     JSON as above; TIFF images and Bruker binary spectra by their integer values (one quantum of
     rounding allowed, like one unit of a printed digit); EC-Lab ``.mpr`` and Neware ``.ndax`` by their columns
-    (``MPR_REL`` of a float32 or float64 value, one quantum of an integer); other text by its numbers; the rest exactly."""
+    (``MPR_REL`` of a float32 or float64 value, one quantum of an integer); Gwyddion ``.gsf`` heights and
+    JPK force maps' channels likewise; other text by its numbers; the rest exactly."""
     old, new = Path(old), Path(new)
     if old.read_bytes() == new.read_bytes():
         return []
@@ -359,6 +360,10 @@ def files(old: Path, new: Path, where=None, digits=None) -> list:
         return _mpr(old, new, where)
     if suffix in (".ndax", ".nda"):
         return _ndax(old, new, where)
+    if suffix == ".gsf":
+        return _gsf(old, new, where)
+    if suffix in (".jpk-force-map", ".jpk-force", ".jpk-qi-data"):
+        return _jpk(old, new, where)
     a, b = _text_of(old), _text_of(new)
     if a is None or b is None:
         return [Difference(where, f"{old.stat().st_size} bytes", f"{new.stat().st_size} bytes", False, "exact")]
@@ -412,6 +417,51 @@ def _ndax(old, new, where) -> list:
         elif not (x == y).all():
             found.append(Difference(f"{where} column {name}", "values", f"{int((x != y).sum())} differ", False, "exact"))
     return found
+
+
+def _gsf(old, new, where) -> list:
+    """Two Gwyddion Simple Field images: the same header, float32 heights within ``MPR_REL`` of the range."""
+    import numpy as np
+
+    def parts(path):
+        data = path.read_bytes()
+        end = data.index(b"\0")
+        start = end + (4 - end % 4)
+        return data[:end].decode("utf-8", "replace"), np.frombuffer(data[start:], "<f4")
+
+    (head_a, a), (head_b, b) = parts(old), parts(new)
+    found = text(head_a, head_b, f"{where} header")
+    if a.shape != b.shape:
+        return found + [Difference(where, f"{a.size} values", f"{b.size} values", False, "same size")]
+    worst = float(np.max(np.abs(a - b)) / max(float(np.max(np.abs(a))), np.finfo("f4").tiny))
+    if worst:
+        found.append(Difference(f"{where} heights", "values", f"difference up to {worst:.2g} of the range",
+                                worst <= MPR_REL[4], f"{MPR_REL[4]:g} of the range"))
+    return found
+
+
+def _jpk(old, new, where) -> list:
+    """Two JPK zips member by member: channel data (big-endian int32) within one quantum, properties
+    as text by their numbers; compressed bytes may differ between zlib builds."""
+    import zipfile
+
+    import numpy as np
+
+    with zipfile.ZipFile(old) as za, zipfile.ZipFile(new) as zb:
+        names_a, names_b = sorted(za.namelist()), sorted(zb.namelist())
+        if names_a != names_b:
+            return [Difference(where, f"{len(names_a)} members", f"{len(names_b)} members", False, "same members")]
+        found = []
+        for name in names_a:
+            x, y = za.read(name), zb.read(name)
+            if x == y:
+                continue
+            if name.endswith(".dat"):
+                found += _quanta(np.frombuffer(x, ">i4").astype(np.int64), np.frombuffer(y, ">i4").astype(np.int64),
+                                 f"{where}:{name}")
+            else:
+                found += text(x.decode("utf-8", "replace"), y.decode("utf-8", "replace"), f"{where}:{name}")
+        return found
 
 
 def _text_of(path):

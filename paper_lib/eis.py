@@ -15,6 +15,10 @@ Circuit elements (parameter units):
 Between Li electrodes (:func:`fit_symmetric`) the arcs are the interfaces' and R0 holds the
 electrolyte: models ``interface`` (R0 + R1|CPE1) and ``interface2`` (two interface arcs).
 
+A full cell (:func:`fit_full_cell`): Rs (R0: electrolyte and contacts), the Li/electrolyte interface
+(Rct1|CPE1, the faster arc), the cathode/electrolyte interface (Rct2|CPE2) and the cathode's diffusion,
+a CPE ``Qd``, ``nd`` of exponent near 1/2 (F s^(nd-1)).
+
 A fast conductor (sigma >~ 1e-5 S/cm) relaxes at 1/(2 pi tau), tau = eps0 eps_r / sigma, far above the
 highest measured frequency: only the intercept and the spike are visible. :func:`fit_spectrum` with
 ``model="auto"`` fits the arc-present and the arc-absent models and keeps the one with the lower BIC.
@@ -28,7 +32,7 @@ from scipy.optimize import least_squares
 from .schema import make_dataset, variable
 
 UNITS = {"R0": "ohm", "L": "H", "R1": "ohm", "Q1": "F s^(n-1)", "n1": "1", "R2": "ohm", "Q2": "F s^(n-1)",
-         "n2": "1", "Qel": "F s^(n-1)", "nel": "1", "Rleak": "ohm"}
+         "n2": "1", "Qel": "F s^(n-1)", "nel": "1", "Rleak": "ohm", "Qd": "F s^(n-1)", "nd": "1"}
 # Models: parameter names (L added when the spectrum is inductive) and a circuit description.
 MODELS = {
     "spike": (("R0", "Qel", "nel", "Rleak"), "R0-L-(CPE_el|Rleak)"),
@@ -43,7 +47,10 @@ SYMMETRIC_MODELS = {
     "interface2": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2"), "R0-L-(R1|CPE1)-(R2|CPE2)"),
 }
 _LOG_BOUNDS = {"R": (-4.0, 11.0), "L": (-13.0, -3.0), "Q": (-18.0, 1.0)}
-_N_BOUNDS = {"n1": (0.5, 1.0), "n2": (0.4, 1.0), "nel": (0.3, 1.0)}
+_N_BOUNDS = {"n1": (0.5, 1.0), "n2": (0.4, 1.0), "nel": (0.3, 1.0), "nd": (0.3, 0.75)}
+# A full cell (Li|electrolyte|cathode): Rs, the two interfaces' arcs and the cathode's solid-state
+# diffusion, a CPE of exponent near 1/2 (a Warburg-like tail).
+FULL_CELL_MODEL = (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2", "Qd", "nd"), "Rs-(Rct1|CPE1)-(Rct2|CPE2)-CPE_d")
 
 
 def cpe(q, n, omega):
@@ -70,6 +77,8 @@ def impedance(params, frequency):
     if "Qel" in params:
         y_el = params["Qel"] * (1j * omega) ** params["nel"] + 1.0 / params.get("Rleak", np.inf)
         z = z + 1.0 / y_el
+    if "Qd" in params:
+        z = z + cpe(params["Qd"], params["nd"], omega)
     return z
 
 
@@ -340,3 +349,54 @@ def _wing_valley(f, z):
         if y[k] < y[0] and y[k] <= y[k - 1] and y[k] <= y[k + 1:k + 4].min():
             return float(f[order][k])
     return None
+
+
+@dataclass(frozen=True)
+class FullCellFit:
+    """A full-cell spectrum: ``rs``, ``rct1`` (the faster arc: the Li/electrolyte interface) and ``rct2``
+    (the cathode/electrolyte interface), each an ``(ohm, standard error)`` pair; ``fit`` the circuit fit."""
+
+    rs: tuple
+    rct1: tuple
+    rct2: tuple
+    fit: object
+
+
+def fit_full_cell(data, f_scale=0.02, starts=4):
+    """Fit Rs + (Rct1|CPE1) + (Rct2|CPE2) + CPE_d to a full cell's spectrum (multi-start over the arcs'
+    time constants, the lowest chi-square kept); the arcs are ordered by relaxation frequency, the faster
+    one taken as Rct1. Returns a :class:`FullCellFit` (ohm)."""
+    f, z = _spectrum(data)
+    ok = np.isfinite(f) & np.isfinite(z) & (np.abs(z) > 0)
+    f, z = f[ok], z[ok]
+    guess, inductive, _ = initial_guess(f, z)
+    names = list(FULL_CELL_MODEL[0]) + (["L"] if inductive else [])
+    order = np.argsort(-f)
+    r_high = float(np.min(z.real))
+    # the valley of -Z'' before the diffusion tail: the arcs end there
+    valley = int(np.argmin(-z.imag[order][f.size // 3:])) + f.size // 3
+    span = max(float(z.real[order][valley]) - r_high, 1e-3)
+    w_top, w_low = 2 * np.pi * f.max(), 2 * np.pi * f[order][valley]
+    best = None
+    for k in range(starts):
+        w1 = w_top / 10 ** (1 + k * 0.5)
+        w2 = max(w_low * 3, w1 / 1e3)
+        share = 0.3 + 0.4 * k / max(starts - 1, 1)
+        r1, r2 = share * span, (1 - share) * span
+        start = dict(guess, R0=max(r_high, 1e-3), R1=r1, R2=r2, n1=0.9, n2=0.85, Q1=1 / (r1 * w1 ** 0.9),
+                     Q2=1 / (r2 * w2 ** 0.85), nd=0.5, Qd=1 / (max(-z.imag[order][-1], 1e-6) * (2 * np.pi * f.min()) ** 0.5))
+        out = _fit_model(f, z, names, start, f_scale, 3 * span)
+        if best is None or out[3]["chi2"] < best[3]["chi2"]:
+            best = out
+    params, stderr, cov, extra = best
+
+    def tau(i):
+        return (params[f"R{i}"] * params[f"Q{i}"]) ** (1 / params[f"n{i}"])
+
+    fast, slow = (1, 2) if tau(1) <= tau(2) else (2, 1)
+    circuit = FULL_CELL_MODEL[1] + ("-L" if inductive else "")
+    result = FitResult(model="full-cell", circuit=circuit, params=params, stderr=stderr, r_electrolyte=float(params["R0"]),
+                       r_electrolyte_stderr=stderr["R0"], r_series=None, chi2=extra["chi2"], rms=extra["rms"],
+                       n_points=int(f.size), frequency=f, z_measured=z, candidates={"full-cell": extra["bic"]})
+    return FullCellFit((params["R0"], stderr["R0"]), (params[f"R{fast}"], stderr[f"R{fast}"]),
+                       (params[f"R{slow}"], stderr[f"R{slow}"]), result)

@@ -168,3 +168,40 @@ def test_ec_lab_mpr_files_compare_column_by_column(tmp_path):
     noise = compare.files(tmp_path / "a.mpr", tmp_path / "b.mpr")
     assert noise and all(d.within for d in noise) and "<I>/mA" in noise[0].where
     assert compare.real(compare.files(tmp_path / "a.mpr", tmp_path / "c.mpr"))
+
+
+def test_afm_files_compare_by_their_values(tmp_path):
+    """A JPK force map whose channel data moved by one quantum, and a Gwyddion image by one float32
+    rounding, agree; two quanta or a changed header do not."""
+    import zipfile
+
+    import numpy as np
+
+    from paper_lib import paths
+
+    source = paths.REFERENCE / "afm" / "Li-LiBH4-Li_20cycles_forcemap.jpk-force-map"
+    with zipfile.ZipFile(source) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    channel = next(n for n in members if n.endswith(".dat"))
+
+    def rewrite(name, step):
+        data = np.frombuffer(members[channel], ">i4").copy()
+        data[3] += step
+        with zipfile.ZipFile(tmp_path / name, "w", zipfile.ZIP_DEFLATED) as out:
+            for n, payload in members.items():
+                out.writestr(n, data.tobytes() if n == channel else payload)
+        return tmp_path / name
+
+    assert compare.real(compare.files(source, rewrite("one.jpk-force-map", 1))) == []
+    assert compare.real(compare.files(source, rewrite("two.jpk-force-map", 2)))
+    image = paths.REFERENCE / "afm" / "Li-LiBH4-Li_20cycles_topography.gsf"
+    raw = bytearray(image.read_bytes())
+    start = raw.index(b"\0")
+    start += 4 - start % 4
+    values = np.frombuffer(bytes(raw[start:]), "<f4").copy()
+    values[10] = np.nextafter(values[10], np.float32(1.0))
+    (tmp_path / "a.gsf").write_bytes(bytes(raw[:start]) + values.tobytes())
+    assert compare.real(compare.files(image, tmp_path / "a.gsf")) == []
+    values[10] += 1e-6  # a micrometre: a real change
+    (tmp_path / "b.gsf").write_bytes(bytes(raw[:start]) + values.tobytes())
+    assert compare.real(compare.files(image, tmp_path / "b.gsf"))

@@ -92,3 +92,21 @@ def test_symmetric_cell_interfaces_are_recovered_below_the_electrolytes_wing(r_b
     assert abs(fit.r_interface - r_int) < 3 * fit.r_interface_stderr + 0.01 * r_int, fit
     assert fit.r_bulk == pytest.approx(r_bulk + 1.2, rel=0.01)
     assert fit.fit.frequency.max() < 1e6, "the wing of the electrolyte's arc is left out"
+
+
+def test_full_cell_resistances_are_recovered_and_ordered_by_speed():
+    """Rs + (Rct1|CPE1) + (Rct2|CPE2) + CPE_d with known values: the faster arc comes back as Rct1."""
+    true = {"R0": 44.0, "R1": 120.0, "Q1": 2.0e-7, "n1": 0.88, "R2": 210.0, "Q2": 6.0e-5, "n2": 0.82,
+            "Qd": 0.01, "nd": 0.5}
+    f = np.logspace(6, np.log10(0.05), 74)
+    z = eis.impedance(true, f)
+    g = np.random.default_rng(3)
+    z = z + np.abs(z) * 0.005 * (g.normal(0, 1, f.size) + 1j * g.normal(0, 1, f.size))
+    fit = eis.fit_full_cell((f, z))
+    for (value, err), expected in ((fit.rs, 44.0), (fit.rct1, 120.0), (fit.rct2, 210.0)):
+        assert abs(value - expected) < 4 * err + 0.005 * expected
+        assert 0 < err < 0.03 * expected
+    assert fit.fit.circuit == "Rs-(Rct1|CPE1)-(Rct2|CPE2)-CPE_d"
+    swapped = dict(true, R1=210.0, Q1=6.0e-5 * 210 / 210, n1=0.82, R2=120.0, Q2=2.0e-7, n2=0.88)
+    again = eis.fit_full_cell((f, eis.impedance(swapped, f)))
+    assert again.rct1[0] == pytest.approx(120.0, rel=0.01)  # the faster arc, whichever slot it sits in

@@ -349,3 +349,22 @@ def test_cell_notebooks_run_on_a_labs_real_cycler_file(tmp_path, notebook, param
     if notebook == "fig5":
         assert "no LTO cell given" in text or "lto: no cell given" in text
         assert "not the article's conditions" in json.dumps(record["remarks"])
+
+
+def test_xps_notebooks_name_what_a_labs_survey_lacks(tmp_path):
+    """A lab's real VAMAS file (a Prodigy survey of an oxide, tests/data/real/xps) holds no C 1s, N 1s or
+    B 1s region: the notebook stops with a message naming the file's regions and what it needs, not an
+    internal error."""
+    survey = paths.ROOT / "tests" / "data" / "real" / "xps" / "prodigy_survey.vms"
+    user = tmp_path / "lab_xps.yaml"
+    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
+                    f"  - {{id: lab-survey, kind: xps, sample: MgFe2O4, file: {survey}, format: vamas, conditions: {{}}}}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.NOTEBOOKS),
+            str(paths.NOTEBOOKS / "figS29.ipynb"), str(out / "figS29.ipynb"), "-y", f"xps_manifest: {json.dumps(str(user))}",
+            "-y", "pristine_xps: lab-survey", "-y", "cycled_xps: lab-survey", "-y", f"output_dir: {json.dumps(str(out))}"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert "lab-survey" in proc.stderr and "has regions ['Survey']" in proc.stderr and "needs C 1s" in proc.stderr, proc.stderr[-2000:]
+    assert not (out / "figS29.png").exists()

@@ -39,8 +39,8 @@ def mpt(spec):
         f"\tFile : {spec['name']}", "\tDirectory : reference", "\tHost : 0.0.0.0",
         "Device : MTZ-35 (SN 0001)", "Address : USB", "EC-Lab for windows v11.50 (software)",
         "Internet server v11.50 (firmware)", "Command interpret v11.50 (firmware)",
-        "Electrode material : SUS", "Initial state : ", f"Electrolyte : {spec['sample']}",
-        f"Comments : reference data (generated), cell SUS|SSE|SUS, temperature = {spec['temperature_C']:.1f} °C",
+        f"Electrode material : {spec.get('electrode', 'SUS')}", "Initial state : ", f"Electrolyte : {spec['sample']}",
+        f"Comments : reference data (generated), cell {spec.get('cell', 'SUS|SSE|SUS')}, temperature = {spec['temperature_C']:.1f} °C",
         f"Electrode surface area : {spec['area_cm2']:.3f} cm²",
         "Characteristic mass : 0.001 mg", "Cycle Definition : Charge/Discharge alternance",
         "Do Turn to OCV between techniques", ""]

@@ -36,20 +36,25 @@ FORMATS = {
     "chi-txt": ("cycler_text", "read_chi"),
     "xdatcar": ("trajectory", "read_xdatcar"),
     "trajectory-extxyz": ("trajectory", "read_extxyz"),
+    "vamas": ("xps", "read_vamas"),
+    "xps-csv": ("xps", "read_csv"),
+    "jpk-force-map": ("afm", "read_force_map"),
+    "gwyddion-gsf": ("afm", "read_gsf"),
 }
 # The same BioLogic formats hold cycler techniques (CV, GCPL, CA, ...) for the cycler kinds.
 CYCLER_FORMATS = {"biologic-mpt": ("cycler_biologic", "read_mpt"), "biologic-mpr": ("cycler_biologic", "read_mpr")}
 _BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta", ".z": "zview-z",
               ".jdx": "jcamp-nmr", ".dx": "jcamp-nmr", ".vasp": "vasp", ".xy": "xy", ".xye": "xy",
               ".xrdml": "xrdml", ".tif": "tiff-image", ".tiff": "tiff-image", ".msa": "msa", ".emsa": "msa",
-              ".ndax": "neware-ndax", ".nda": "neware-ndax"}
+              ".ndax": "neware-ndax", ".nda": "neware-ndax", ".vms": "vamas",
+              ".jpk-force-map": "jpk-force-map", ".jpk-qi-data": "jpk-force-map", ".gsf": "gwyddion-gsf"}
 _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
                    ("trajectory", ".extxyz"): "trajectory-extxyz", ("trajectory", ".xyz"): "trajectory-extxyz",
                    ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz",
                    ("ftir", ".jdx"): "jcamp-ir", ("ftir", ".dx"): "jcamp-ir", ("ftir", ".csv"): "ftir-csv",
                    ("tga", ".txt"): "netzsch-txt", ("dsc", ".txt"): "netzsch-txt",
-                   ("tga", ".csv"): "netzsch-txt", ("dsc", ".csv"): "netzsch-txt"}
+                   ("tga", ".csv"): "netzsch-txt", ("dsc", ".csv"): "netzsch-txt", ("xps", ".csv"): "xps-csv"}
 
 
 def sniff(path, kind=None) -> str:
@@ -107,9 +112,12 @@ def read(measurement):
                   **{k: v for k, v in measurement.conditions.items() if isinstance(v, (str, int, float))}}
     if hasattr(data, "attrs"):
         data.attrs.update(provenance)
-    elif isinstance(data, list):
-        for atoms in data:
-            atoms.info.update({k: v for k, v in provenance.items() if k != "kind"})
+    elif isinstance(data, list):  # structures (ase.Atoms) or spectra (xarray), one per frame or block
+        for item in data:
+            if hasattr(item, "attrs"):
+                item.attrs.update(provenance)
+            else:
+                item.info.update({k: v for k, v in provenance.items() if k != "kind"})
     else:
         data.info.update({k: v for k, v in provenance.items() if k != "kind"})
     return data
