@@ -368,3 +368,30 @@ def test_xps_notebooks_name_what_a_labs_survey_lacks(tmp_path):
     assert proc.returncode != 0
     assert "lab-survey" in proc.stderr and "has regions ['Survey']" in proc.stderr and "needs C 1s" in proc.stderr, proc.stderr[-2000:]
     assert not (out / "figS29.png").exists()
+
+
+def test_fig4_runs_on_a_labs_real_jpk_force_map(tmp_path):
+    """A real JPK force map (zebrafish spinal cord, a 18.64 um bead; tests/data/real/afm) with a height
+    image, given as both cells: the moduli come out in the pascal range and no claim of the article's
+    cycled Li is compared."""
+    real = paths.ROOT / "tests" / "data" / "real" / "afm" / "fmt-jpk-fd_map-data-reference-points.jpk-force-map"
+    image = paths.REFERENCE / "afm" / "Li-LiBH4-70LiNBH-Li_20cycles_topography.gsf"
+    user = tmp_path / "lab_afm.yaml"
+    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
+                    f"  - {{id: lab-map, kind: afm-force-map, sample: tissue, file: {real}, format: jpk-force-map, "
+                    "conditions: {tip_radius_nm: 18640, poisson_ratio: 0.5, cell: none}}\n"
+                    f"  - {{id: lab-image, kind: afm-topography, sample: tissue, file: {image}, format: gwyddion-gsf, "
+                    "conditions: {cell: none}}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    nb = papermill("fig4", out, afm_manifest=str(user), composite_afm=["lab-map", "lab-image"],
+                   libh4_afm=["lab-map", "lab-image"])
+    text = text_of(nb)
+    assert "lab-map: 3 of 625 curves fitted" in text, text
+    mean = float(text.split("lab-map: 3 of 625 curves fitted")[1].split("E mean ")[1].split(" ")[0])
+    assert 1e-8 < mean < 1e-5  # GPa: tens of pascals to kilopascals
+    record = json.loads((out / "claims" / "fig4.json").read_text())
+    computed = {c["id"] for c in record["claims"] if c.get("computed") is not None}
+    assert not computed & {"youngs_modulus_Li_cycled_LiBH4_70LiNBH", "ratio_youngs_modulus_vs_LiBH4",
+                           "trend_morphology_interface"}
+    assert "not the article's" in json.dumps(record["remarks"])

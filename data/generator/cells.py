@@ -19,10 +19,13 @@ Figure 5, S32 and S36. Each cell is cycled at constant current between two cut-o
   rise that meets the cut-off as the half-cycle's capacity is reached, exp((s - 1)/delta) of the gap
   (s: fraction of the half-cycle's capacity). LTO (Li4+3xTi5O12): a flat two-phase plateau with
   log-shaped ends, shifted so that the first discharge's capacity-weighted mean voltage is 1.55 V
-  (article). LiCoO2: the LixCoO2 open-circuit fit of Ramadass et al. (J. Electrochem. Soc. 151, A196,
-  2004; 274 mAh/g for x = 1) plus two 12 mV steps at x = 0.52 and 0.47 for the order-disorder
-  transitions (dQ/dV peaks near 4.08 and 4.17 V); the charge ends at the x where the curve reaches
-  the cut-off less 30 mV. During the rests the voltage relaxes to the curve (tau 5 min).
+  (article); the other LTO cells share that curve. LiCoO2: the LixCoO2 open-circuit fit of Ramadass et
+  al. (J. Electrochem. Soc. 151, A196, 2004) for x >= 0.52, continued linearly (1.6 V per unit x) below
+  it for the 4.5 V charge, plus two 12 mV steps at x = 0.60 and 0.545 for the order-disorder
+  transitions (dQ/dV features near 4.07 and 4.17 V); a charge ends at the x where the curve reaches
+  the cut-off less 30 mV, and each half-cycle sweeps x over its capacity's share of the range from
+  there to x = 0.99 (the largest half-cycle of the cell spanning all of it). During the rests the
+  voltage relaxes to the curve (tau 5 min).
 * Measurement: voltage N(0, 0.3 mV) quantised to 0.1 mV, current to 0.1 uA with 0.02 % noise;
   records 1 s into every step, then every dt, and at the step's end (whole milliseconds in the .ndax files).
 Cut-off voltages (LTO 1.0-2.5 V, LiCoO2 3.0-4.2 V unless 4.5 V), resistances, active masses, rests
