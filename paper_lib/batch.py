@@ -7,7 +7,8 @@
 ``runs.yaml``: ``runs: [{name: pelletA, parameters: {eis_manifest: a.yaml, sample: A}}, ...]``.
 With ``--manifests`` every manifest is one run named after its file. Each run writes
 ``<out>/<run>/`` (executed notebook, figures, claims) only if the notebook ran to the end; a failed run
-leaves nothing but its line in ``<out>/summary.json``, which lists every run's status, error and claims.
+leaves nothing but its line in ``<out>/summary.json``, which lists every run's status, error, claims and
+remarks (a flagged fit among them).
 Relative manifest paths are made absolute, since the notebooks run in notebooks/.
 """
 
@@ -70,9 +71,11 @@ def run_one(notebook, run, out):
     shutil.rmtree(final, ignore_errors=True)
     stage.rename(final)
     claims_file = final / "claims" / f"{notebook}.json"
-    claims = json.loads(claims_file.read_text())["claims"] if claims_file.exists() else []
+    record = json.loads(claims_file.read_text()) if claims_file.exists() else {}
+    claims = record.get("claims", [])
     return {**entry, "status": "ok", "claims": [{k: c[k] for k in ("id", "computed", "uncertainty", "unit", "status")}
-                                                 for c in claims]}
+                                                 for c in claims],
+            "remarks": [{"topic": r["topic"], "text": r["text"]} for r in record.get("remarks", [])]}
 
 
 def batch(notebook, runs, out, jobs=2, log=print):

@@ -32,7 +32,8 @@ delithiation), half-cycles found from the sign of the current. Capacities in mAh
 * :func:`rate_steps`: consecutive cycles at one C-rate (within ``rel``) grouped into the steps of a
   rate test, found from the current.
 * :func:`curve`: the voltage over the specific capacity of one half-cycle (for voltage profiles);
-* :func:`dqdv`: differential capacity of one half-cycle: Q resampled on a uniform voltage grid, then
+* :func:`dqdv`: differential capacity of one half-cycle: Q (the mean of the records at each distinct
+  voltage) resampled on a uniform voltage grid, then
   differentiated with a Savitzky-Golay filter (window and order stated in the result's attributes).
 """
 
@@ -265,13 +266,15 @@ def dqdv(voltage_V, capacity_mAh_g, step_V=0.002, window=15, order=2) -> xr.Data
     from scipy.signal import savgol_filter
 
     v, q = np.asarray(voltage_V, float), np.asarray(capacity_mAh_g, float)
-    order_v = np.argsort(v)
-    v, q = v[order_v], q[order_v]
-    keep = np.r_[True, np.diff(v) > 0]
-    grid = np.arange(v[keep][0], v[keep][-1], step_V)
+    # a quantised voltage repeats: each distinct value takes the mean capacity of its records (a sort
+    # that breaks ties one way or another would make the curve depend on the CPU's sorting kernel)
+    levels, inverse = np.unique(v, return_inverse=True)
+    q = np.bincount(inverse, weights=q) / np.bincount(inverse)
+    v = levels
+    grid = np.arange(v[0], v[-1], step_V)
     if grid.size < window:
         raise ValueError(f"fewer than {window} grid points of {step_V} V between {v[0]:.3f} and {v[-1]:.3f} V")
-    resampled = np.interp(grid, v[keep], q[keep])
+    resampled = np.interp(grid, v, q)
     slope = savgol_filter(resampled, window, order, deriv=1, delta=step_V)
     return xr.DataArray(slope, dims=("voltage",), coords={"voltage": ("voltage", grid, {"units": "V"})},
                         attrs={"units": "mAh/g/V", "long_name": "differential capacity dQ/dV",

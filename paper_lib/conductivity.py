@@ -29,7 +29,8 @@ def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0
     and ``sample`` (as :func:`paper_lib.readers.read` puts them from the manifest); an optional
     ``lead_resistance_ohm`` is subtracted as the known series resistance of the leads.
     Returns a Dataset on ``temperature`` (degC, sorted) with ``resistance`` (ohm), ``resistance_stderr``,
-    ``conductivity`` (S/cm), ``conductivity_stderr`` and ``fit_model``; with ``return_fits`` also the
+    ``conductivity`` (S/cm), ``conductivity_stderr``, ``fit_model`` and ``fit_residual_p90`` (the
+    residual check of :func:`paper_lib.eis.residual_check`); with ``return_fits`` also the
     list of :class:`paper_lib.eis.FitResult` in the same order.
     """
     rows = []
@@ -57,7 +58,10 @@ def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0
          "conductivity": variable(t, [r[2] for r in rows], "S/cm", "ionic conductivity"),
          "conductivity_stderr": variable(t, [r[3] for r in rows], "S/cm", "standard error of the conductivity"),
          "thickness": variable(t, [r[4]["thickness_mm"] for r in rows], "mm", "pellet thickness"),
-         "fit_model": variable(t, [r[1].model for r in rows], "1", "equivalent circuit chosen")},
+         "fit_model": variable(t, [r[1].model for r in rows], "1", "equivalent circuit chosen"),
+         "fit_residual_p90": variable(t, [eis.residual_check(r[1]).p90 for r in rows], "1",
+                                      "90th percentile of the fit's relative residuals (flagged above "
+                                      f"{eis.RESIDUAL_P90_LIMIT:g})")},
         {"temperature": variable(t, temps, "degC", "temperature")},
         {"sample": ", ".join(samples), "area_cm2": float(rows[0][4]["area_cm2"]),
          "method": "sigma = L/(R A), R = electrolyte resistance of the equivalent-circuit fit (paper_lib.eis)",
@@ -86,3 +90,14 @@ def at(table, temperature_C):
                        f"have {list(table['temperature'].values)}")
     row = table.sel(temperature=temperature_C)
     return float(row["conductivity"]), float(row["conductivity_stderr"])
+
+
+def fit_check_text(table) -> str:
+    """One line on a table's fits: all within the residual check, or the temperatures whose fit is
+    flagged (90th percentile of the relative residuals above :data:`paper_lib.eis.RESIDUAL_P90_LIMIT`)."""
+    p90 = table.fit_residual_p90.values
+    bad = [(float(t), float(p)) for t, p in zip(table.temperature.values, p90) if p > eis.RESIDUAL_P90_LIMIT]
+    if not bad:
+        return f"every fit passes the residual check (largest p90 {100 * float(p90.max()):.1f} %)"
+    return "fits FLAGGED at " + ", ".join(f"{t:g} degC (p90 {100 * p:.0f} %)" for t, p in bad) + \
+        f" (limit {100 * eis.RESIDUAL_P90_LIMIT:.0f} %): their conductivities are not to be trusted"

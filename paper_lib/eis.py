@@ -400,3 +400,49 @@ def fit_full_cell(data, f_scale=0.02, starts=4):
                        n_points=int(f.size), frequency=f, z_measured=z, candidates={"full-cell": extra["bic"]})
     return FullCellFit((params["R0"], stderr["R0"]), (params[f"R{fast}"], stderr[f"R{fast}"]),
                        (params[f"R{slow}"], stderr[f"R{slow}"]), result)
+
+
+RESIDUAL_P90_LIMIT = 0.05  # a fit is flagged when 10 % of its relative residuals exceed 5 %
+
+
+@dataclass(frozen=True)
+class ResidualCheck:
+    """How well a fit describes its spectrum: ``p90`` and ``max`` of |Z_fit - Z|/|Z| over the real and
+    imaginary parts, ``runs_z`` the Wald-Wolfowitz runs statistic of the residual signs along frequency
+    (real and imaginary parts, the lower of the two: strongly negative when the residuals wander in
+    long runs, i.e. the model misses a feature), and ``ok`` (``p90`` within ``limit``)."""
+
+    ok: bool
+    p90: float
+    max: float
+    runs_z: float
+    limit: float
+
+    def __str__(self):
+        verdict = "passes" if self.ok else "FLAGGED"
+        return (f"residual check {verdict}: 90 % of the relative residuals within {100 * self.p90:.1f} % "
+                f"(limit {100 * self.limit:.0f} %), largest {100 * self.max:.1f} %, runs z = {self.runs_z:.1f}")
+
+
+def _runs_z(signs):
+    signs = signs[signs != 0]
+    n1, n2 = int((signs > 0).sum()), int((signs < 0).sum())
+    n = n1 + n2
+    if n1 == 0 or n2 == 0 or n < 3:
+        return float("-inf") if n >= 3 else 0.0
+    runs = 1 + int(np.sum(signs[1:] != signs[:-1]))
+    mean = 2 * n1 * n2 / n + 1
+    var = 2 * n1 * n2 * (2 * n1 * n2 - n) / (n * n * (n - 1))
+    return float((runs - mean) / np.sqrt(var))
+
+
+def residual_check(fit, limit=RESIDUAL_P90_LIMIT) -> ResidualCheck:
+    """The :class:`ResidualCheck` of a :class:`FitResult`. The reference spectra's fits stay below 3.5 %
+    with their outliers; a model that misses an arc leaves 10 % or more of its points beyond 5 %."""
+    order = np.argsort(fit.frequency)
+    z = fit.z_measured[order]
+    rel = (fit.impedance(fit.frequency[order]) - z) / np.abs(z)
+    both = np.abs(np.concatenate([rel.real, rel.imag]))
+    p90 = float(np.percentile(both, 90))
+    runs = min(_runs_z(np.sign(rel.real)), _runs_z(np.sign(rel.imag)))
+    return ResidualCheck(bool(p90 <= limit), p90, float(both.max()), runs, limit)

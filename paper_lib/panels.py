@@ -134,6 +134,21 @@ def nyquist(ax, ds, fit=None, *, label=None, color="k", scale=None, mark_bulk=Tr
     return scale
 
 
+def residuals(ax, fit, check=None, *, color="k", label=None):
+    """Relative residuals (Z_fit - Z)/|Z| (%) of a fit against frequency, real part filled and imaginary
+    part open, with the residual check's limit as a band."""
+    order = np.argsort(fit.frequency)
+    f, z = fit.frequency[order], fit.z_measured[order]
+    rel = 100 * (fit.impedance(f) - z) / np.abs(z)
+    ax.semilogx(f, rel.real, "o-", ms=2.5, lw=0.6, color=color, label=f"{label + ': ' if label else ''}Re")
+    ax.semilogx(f, rel.imag, "s--", ms=2.5, lw=0.6, mfc="none", color=color, label=f"{label + ': ' if label else ''}Im")
+    if check is not None:
+        ax.axhspan(-100 * check.limit, 100 * check.limit, color="C2" if check.ok else "C3", alpha=0.12, lw=0)
+    ax.axhline(0, color="0.5", lw=0.5)
+    ax.set_xlabel("frequency / Hz")
+    ax.set_ylabel("(Z$_{fit}$ - Z)/|Z| / %")
+
+
 def energy_profile(ax, ds, result=None, *, label=None, color="k", marker="o"):
     """NEB energy relative to the initial image against the reaction coordinate, with its spline."""
     ax.plot(ds["reaction_coordinate"].values, ds["relative_energy"].values, marker, color=color, ms=4,

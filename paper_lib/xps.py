@@ -11,7 +11,8 @@ Spectra are the readers' DataArrays over ``binding_energy`` (eV) in counts/s, wi
   pseudo-Voigt lines with a fixed 30 % Lorentzian share, or an asymmetric (split) Lorentzian for a metal,
   whose tails, unlike a Doniach-Sunjic line's, end inside a finite window as a Shirley background needs; centres
   confined to a stated tolerance around their reference binding energies (after the charge shift),
-  widths to stated bounds, areas >= 0, Poisson weights. Areas (counts/s x eV: each line's whole area,
+  widths to stated bounds (the overlapping Li compounds of Li 1s sharing one width), areas >= 0,
+  Poisson weights. Areas (counts/s x eV: each line's whole area,
   its tails beyond the window included) with standard errors.
 * :func:`atomic_fractions`: areas over relative sensitivity factors, normalised; the factors are
   Scofield's photoionisation cross-sections for Al K-alpha (J. Electron Spectrosc. Relat. Phenom. 8,
@@ -71,6 +72,7 @@ class Component:
     tolerance_eV: float = 0.4
     fwhm_eV: tuple = (0.6, 2.2)
     shape: str = "pseudo-voigt"
+    width_group: str = ""  # lines of one group share one width (a constraint for overlapping lines)
 
 
 @dataclass
@@ -84,6 +86,7 @@ class RegionFit:
     residual_rms: float  # root-mean-square residual in units of the Poisson sigma
     shift_eV: float
     total_area: Estimate  # data less background over the window, plasmon losses left out
+    chi2: float = float("nan")  # sum of squared Poisson-weighted residuals
 
 
 def _model(components, shift):
@@ -97,6 +100,9 @@ def _model(components, shift):
         center = c.center_eV - shift
         p[f"{prefix}center"].set(value=center, min=center - c.tolerance_eV, max=center + c.tolerance_eV)
         p[f"{prefix}sigma"].set(value=np.mean(c.fwhm_eV) / 2, min=c.fwhm_eV[0] / 2, max=c.fwhm_eV[1] / 2)
+        leader = next((j for j, other in enumerate(components[:k]) if c.width_group and other.width_group == c.width_group), None)
+        if leader is not None:
+            p[f"{prefix}sigma"].set(expr=f"c{leader}_sigma")
         p[f"{prefix}amplitude"].set(value=1.0, min=0.0)
         if c.shape == "asymmetric":  # the high-BE side at least as wide as the low-BE side
             p[f"{prefix}sigma_r"].set(value=np.mean(c.fwhm_eV) * 0.7, min=c.fwhm_eV[0] / 2, max=c.fwhm_eV[1])
@@ -107,6 +113,32 @@ def _model(components, shift):
     return model, params
 
 
+def _start_areas(x, net, components, shift, sigma):
+    """Starting areas: a non-negative linear least-squares fit of the lines at their reference centres
+    and mid-range widths to the Shirley-subtracted data, so that overlapping lines start shared out as
+    the data share them (from a poor start, the fit can end in another minimum on another CPU)."""
+    from lmfit.lineshapes import pvoigt, split_lorentzian
+    from scipy.optimize import nnls
+
+    basis = []
+    for c in components:
+        x0, w = c.center_eV - shift, np.mean(c.fwhm_eV) / 2
+        basis.append(split_lorentzian(x, 1.0, x0, w, 1.4 * w) if c.shape == "asymmetric" else pvoigt(x, 1.0, x0, w, LORENTZ_SHARE))
+    areas, _ = nnls(np.array(basis).T / sigma[:, None], net / sigma)
+    floor = float(np.mean(sigma)) * np.mean([np.mean(c.fwhm_eV) for c in components])
+    return [max(float(a), 0.1 * floor) for a in areas]
+
+
+def _height_areas(x, net, components, shift, sigma):
+    """Starting areas from the net height within each line's tolerance of its centre x its width."""
+    out = []
+    for c in components:
+        near = np.abs(x - (c.center_eV - shift)) < max(c.tolerance_eV, 0.2)
+        height = max(float(np.max(net[near])) if near.any() else 0.0, float(np.mean(sigma)))
+        out.append(height * 1.1 * np.mean(c.fwhm_eV))
+    return out
+
+
 def _cumulative(x, y):
     return np.concatenate([[0.0], np.cumsum(0.5 * (y[1:] + y[:-1]) * np.diff(x))])
 
@@ -115,9 +147,34 @@ def fit_region(spectrum, components, low, high, shift=0.0):
     """Fit ``components`` (a list of :class:`Component`) to ``spectrum`` between ``low`` and ``high`` eV
     (reference positions, moved by the charge ``shift``: the data's energy is reference - shift).
 
+    A component whose area comes out below the noise under it is not detected: the region is fitted
+    again without it, so that an absent line sitting on its zero bound cannot tilt the others (the
+    fit would otherwise depend on the numerical path), and it is reported with area 0 and the noise as
+    its error (a detection limit), centre and width NaN.
+
     The background is fitted with the lines (an 'active' Shirley background): a level and a slope plus
     k times the lines' own area accumulated from the low-BE side, so that line tails reaching the window's
     ends are not taken for background. The iterative :func:`shirley` of the data starts it."""
+    fit = _fit_region(spectrum, components, low, high, shift)
+    absent = [c for c in components if not detected(fit.components[c.name]["area"], 1.0)]
+    present = [c for c in components if c not in absent]
+    if not absent or not present:
+        return fit
+    refit = _fit_region(spectrum, present, low, high, shift)
+    if refit.chi2 > fit.chi2 * 1.001 + 1e-9:  # the fit without them must describe the data as well
+        return fit
+    for c in absent:
+        refit.components[c.name] = {"center": Estimate(c.center_eV, math.nan, "eV"),
+                                    "fwhm": Estimate(math.nan, math.nan, "eV"),
+                                    "area": Estimate(0.0, fit.components[c.name]["area"].stderr, "counts/s eV")}
+        refit.curves[c.name] = np.zeros_like(refit.binding_energy)
+    refit.components = {c.name: refit.components[c.name] for c in components}
+    refit.curves = {c.name: refit.curves[c.name] for c in components}
+    return refit
+
+
+def _fit_region(spectrum, components, low, high, shift=0.0):
+    """One least-squares fit of ``components`` (see :func:`fit_region`)."""
     import lmfit
 
     part = window(spectrum, low - shift, high - shift)
@@ -125,10 +182,9 @@ def fit_region(spectrum, components, low, high, shift=0.0):
     start = shirley(x, y)
     model, params = _model(components, shift)
     net = y - start
-    for k, c in enumerate(components):  # start each area at the net height near its centre x its width
-        near = np.abs(x - (c.center_eV - shift)) < max(c.tolerance_eV, 0.2)
-        height = max(float(np.max(net[near])) if near.any() else 0.0, float(_sigma(part).mean()))
-        params[f"c{k}_amplitude"].set(value=height * 1.1 * np.mean(c.fwhm_eV))
+    starts = [_start_areas(x, net, components, shift, _sigma(part))]
+    if len(components) > 2:  # overlapping lines: more starts, so that every CPU finds the same minimum
+        starts.append(_height_areas(x, net, components, shift, _sigma(part)))
     total = float(np.trapezoid(np.clip(net, 0, None), x))
     params.add("bg_level", value=float(start[0]))
     params.add("bg_slope", value=0.0)
@@ -153,8 +209,15 @@ def fit_region(spectrum, components, low, high, shift=0.0):
         _, lines, bg = evaluate(p)
         return (y - lines - bg) / sigma
 
-    result = lmfit.minimize(residual, params, method="least_squares",  # trust-region: bounds as they are
-                            max_nfev=200 * (len(params) + 1))
+    result = None
+    for areas in starts:  # the lowest chi-square of the starts
+        trial = params.copy()
+        for k, area in enumerate(areas):
+            trial[f"c{k}_amplitude"].set(value=area)
+        out = lmfit.minimize(residual, trial, method="least_squares",  # trust-region: bounds as they are
+                             max_nfev=200 * (len(params) + 1))
+        if result is None or out.chisqr < result.chisqr * (1 - 1e-9):
+            result = out
     curve_list, lines, bg = evaluate(result.params.valuesdict())
     curves = {f"c{k}_": curve for k, curve in enumerate(curve_list)}
     found = {}
@@ -174,7 +237,8 @@ def fit_region(spectrum, components, low, high, shift=0.0):
     total = _total_area(x, y, bg, sigma, found)
     rms = float(np.sqrt(np.mean(result.residual ** 2)))
     return RegionFit(spectrum.attrs.get("region", ""), found, x + shift, y, bg,
-                     {c.name: curves[f"c{k}_"] for k, c in enumerate(components)}, rms, shift, total)
+                     {c.name: curves[f"c{k}_"] for k, c in enumerate(components)}, rms, shift, total,
+                     float(result.chisqr))
 
 
 def _total_area(x, y, background, sigma, found):
@@ -263,8 +327,10 @@ def detected(area: Estimate, sigmas=3.0) -> bool:
 # Regions of the Li interphase: (low, high) fit window in eV after the charge shift, and the components
 # with their reference binding energies (NIST SRD 20 ranges; see data/generator/xps.py).
 LI_INTERPHASE = {
-    "Li 1s": (49.0, 62.0, [Component("Li0", 52.4, 0.3, (0.5, 1.2), "asymmetric"), Component("Li2O", 53.7),
-                           Component("Li3N/Li-B", 54.6), Component("LiOH/Li2CO3", 55.3),
+    "Li 1s": (49.0, 62.0, [Component("Li0", 52.4, 0.3, (0.5, 1.2), "asymmetric"),
+                           Component("Li2O", 53.7, width_group="Li compounds"),
+                           Component("Li3N/Li-B", 54.6, width_group="Li compounds"),
+                           Component("LiOH/Li2CO3", 55.3, width_group="Li compounds"),
                            Component("Li0 plasmon", 59.5, 0.6, (1.5, 4.0))]),
     "B 1s": (182.0, 198.0, [Component("Li-B", 187.6), Component("B-N", 190.5), Component("B-O", 192.1)]),
     "N 1s": (390.0, 404.0, [Component("Li3N", 395.5), Component("N-B", 398.3)]),

@@ -25,7 +25,11 @@ def depth_stack(ax, fits, depths, *, step=None, label_every=1, labels=True):
                                 color=COLORS.get(name), label=name if k == 0 or name not in _labels(ax) else None)
         if labels and k % label_every == 0:
             ax.text(x.min(), fit.background[0] + offset + 0.05 * step, f"{depth:.0f} nm", fontsize=6, ha="right")
-    ax.set_xlim(max(f.binding_energy.max() for f in fits), min(f.binding_energy.min() for f in fits))
+    high = max(f.binding_energy.max() for f in fits)
+    low = min(f.binding_energy.min() for f in fits)
+    # limits on the 0.5 eV grid: a charge shift's last digits must not add or drop the end tick (and
+    # with it the layout)
+    ax.set_xlim(np.ceil(2 * high - 0.02) / 2, np.floor(2 * low + 0.02) / 2)
     ax.set_xlabel("binding energy / eV")
     ax.set_ylabel("intensity / counts s$^{-1}$ (offset)")
     ax.set_yticks([])

@@ -110,3 +110,29 @@ def test_full_cell_resistances_are_recovered_and_ordered_by_speed():
     swapped = dict(true, R1=210.0, Q1=6.0e-5 * 210 / 210, n1=0.82, R2=120.0, Q2=2.0e-7, n2=0.88)
     again = eis.fit_full_cell((f, eis.impedance(swapped, f)))
     assert again.rct1[0] == pytest.approx(120.0, rel=0.01)  # the faster arc, whichever slot it sits in
+
+
+def test_the_residual_check_passes_a_good_fit_and_flags_a_missed_arc():
+    f = np.logspace(6, -1, 71)
+    true = {"R0": 10.0, "R1": 500.0, "Q1": 1e-9, "n1": 0.9, "Qel": 5e-6, "nel": 0.85, "Rleak": 1e8}
+    g = np.random.default_rng(5)
+    z = eis.impedance(true, f)
+    z = z + np.abs(z) * 0.01 * (g.normal(0, 1, f.size) + 1j * g.normal(0, 1, f.size))
+    good = eis.residual_check(eis.fit_spectrum((f, z), model="arc"))
+    assert good.ok and good.p90 < 0.03 and "passes" in str(good)
+    missed = eis.residual_check(eis.fit_spectrum((f, z), model="spike"))  # no arc in the model
+    assert not missed.ok and missed.p90 > 0.05 and "FLAGGED" in str(missed)
+    noise = eis.residual_check(eis.fit_spectrum((f, z * (1 + 0.3 * g.normal(0, 1, f.size))), model="arc"))
+    assert not noise.ok  # a deliberately bad spectrum is flagged, not turned into a silent number
+
+
+def test_a_real_thin_film_spectrum_is_flagged_by_the_auto_fit():
+    """impedance.py's BioLogic example (a thin film, an arc near 0.3 Hz and no spike): no model of the
+    blocking-electrode set describes it, and the check says so."""
+    from pathlib import Path
+
+    from paper_lib.readers import read_file
+
+    ds = read_file(Path(__file__).parent / "data" / "real" / "exampleDataBioLogic.mpt", kind="eis")
+    check = eis.residual_check(eis.fit_spectrum(ds))
+    assert not check.ok and check.p90 > 0.08

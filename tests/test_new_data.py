@@ -395,3 +395,25 @@ def test_fig4_runs_on_a_labs_real_jpk_force_map(tmp_path):
     assert not computed & {"youngs_modulus_Li_cycled_LiBH4_70LiNBH", "ratio_youngs_modulus_vs_LiBH4",
                            "trend_morphology_interface"}
     assert "not the article's" in json.dumps(record["remarks"])
+
+
+def test_figS11_defaults_adapt_to_a_labs_temperatures_and_flag_a_poor_fit(tmp_path):
+    """The issue's case: a BioLogic export of a real cell at 25 degC, the notebook's default shown_C."""
+    path = REAL / "exampleDataBioLogic.mpt"
+    user = tmp_path / "lab.yaml"
+    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
+                    f"  - {{id: film-25C, kind: eis, sample: film, file: {path}, format: biologic-mpt, "
+                    "conditions: {temperature_C: 25, thickness_mm: 1.0, area_cm2: 0.785}}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    nb = papermill("figS11", out, eis_manifest=str(user), sample="film", temperature_C=25)
+    text = text_of(nb)
+    assert "none of shown_C = [30, 60, 90, 120] was measured; the third panel shows [25.0] degC" in text
+    assert "residual check FLAGGED" in text
+    remarks = json.loads((out / "claims" / "figS11.json").read_text())["remarks"]
+    assert [r["topic"] for r in remarks] == ["Fit quality"] and "not to be trusted" in remarks[0]["text"]
+    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.NOTEBOOKS),
+            str(paths.NOTEBOOKS / "figS11.ipynb"), str(out / "again.ipynb"), "-y", f"eis_manifest: {json.dumps(str(user))}",
+            "-y", "sample: film", "-y", "temperature_C: 30", "-y", f"output_dir: {json.dumps(str(out / 'x'))}"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0 and "set 'temperature_C' to one of [25.0] degC" in proc.stderr
