@@ -41,14 +41,25 @@ def test_real_exports_fit_to_sensible_resistances(user_manifest):
         assert 0 < fit.r_electrolyte_stderr < 0.1 * fit.r_electrolyte
 
 
-def papermill(notebook, out_dir, **parameters):
+def _run_papermill(notebook, out_dir, parameters):
     args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.NOTEBOOKS),
             str(paths.NOTEBOOKS / f"{notebook}.ipynb"), str(out_dir / f"{notebook}.ipynb")]
     for key, value in {**parameters, "output_dir": str(out_dir)}.items():
         args += ["-y", f"{key}: {json.dumps(value)}"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    return subprocess.run(args, capture_output=True, text=True, timeout=600)
+
+
+def papermill(notebook, out_dir, **parameters):
+    proc = _run_papermill(notebook, out_dir, parameters)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads((out_dir / f"{notebook}.ipynb").read_text())
+
+
+def papermill_fails(notebook, out_dir, **parameters):
+    """The stderr of a run that must stop (its exit status checked)."""
+    proc = _run_papermill(notebook, out_dir, parameters)
+    assert proc.returncode != 0, "the notebook ran to the end"
+    return proc.stderr
 
 
 def text_of(nb):
@@ -219,11 +230,11 @@ def as_record_csv(path, which, header, row):
     return path
 
 
-def one_measurement_manifest(tmp_path, kind, sample, export, conditions):
+def one_measurement_manifest(tmp_path, kind, sample, export, conditions, fmt="cycler-csv", mid="mine"):
     """A user's manifest of one measured (not reference) record."""
     user = tmp_path / f"lab_{kind}.yaml"
     user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
-                    f"  - {{id: mine, kind: {kind}, sample: {sample}, file: {export}, format: cycler-csv, "
+                    f"  - {{id: {mid}, kind: {kind}, sample: {sample}, file: {export}, format: {fmt}, "
                     f"conditions: {conditions}}}\n")
     return user
 
@@ -321,10 +332,9 @@ REAL_CELL = paths.ROOT / "tests" / "data" / "real" / "cycler" / "neware_cccv.nda
 def real_cell_manifest(tmp_path):
     """A lab's own cell (a real Neware record of a 5.8 Ah cell; tests/data/real/cycler/README.md) as
     its manifest would describe it: 40 g of active material, 1 C = 145 mA/g, 25 degC."""
-    user = tmp_path / "lab_cells.yaml"
-    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
-                    f"  - {{id: lab-cell, kind: cell, sample: NMC, file: {REAL_CELL}, format: neware-ndax, "
-                    "conditions: {temperature_C: 25, active_mass_mg: 40000, one_c_mA_g: 145}}\n")
+    user = one_measurement_manifest(tmp_path, "cell", "NMC", REAL_CELL,
+                                    "{temperature_C: 25, active_mass_mg: 40000, one_c_mA_g: 145}", fmt="neware-ndax",
+                                    mid="lab-cell")
     return user
 
 
@@ -356,17 +366,11 @@ def test_xps_notebooks_name_what_a_labs_survey_lacks(tmp_path):
     B 1s region: the notebook stops with a message naming the file's regions and what it needs, not an
     internal error."""
     survey = paths.ROOT / "tests" / "data" / "real" / "xps" / "prodigy_survey.vms"
-    user = tmp_path / "lab_xps.yaml"
-    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
-                    f"  - {{id: lab-survey, kind: xps, sample: MgFe2O4, file: {survey}, format: vamas, conditions: {{}}}}\n")
+    user = one_measurement_manifest(tmp_path, "xps", "MgFe2O4", survey, "{}", fmt="vamas", mid="lab-survey")
     out = tmp_path / "out"
     out.mkdir()
-    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.NOTEBOOKS),
-            str(paths.NOTEBOOKS / "figS29.ipynb"), str(out / "figS29.ipynb"), "-y", f"xps_manifest: {json.dumps(str(user))}",
-            "-y", "pristine_xps: lab-survey", "-y", "cycled_xps: lab-survey", "-y", f"output_dir: {json.dumps(str(out))}"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
-    assert proc.returncode != 0
-    assert "lab-survey" in proc.stderr and "has regions ['Survey']" in proc.stderr and "needs C 1s" in proc.stderr, proc.stderr[-2000:]
+    stderr = papermill_fails("figS29", out, xps_manifest=str(user), pristine_xps="lab-survey", cycled_xps="lab-survey")
+    assert "lab-survey" in stderr and "has regions ['Survey']" in stderr and "needs C 1s" in stderr, stderr[-2000:]
     assert not (out / "figS29.png").exists()
 
 
@@ -399,11 +403,9 @@ def test_fig4_runs_on_a_labs_real_jpk_force_map(tmp_path):
 
 def test_figS11_defaults_adapt_to_a_labs_temperatures_and_flag_a_poor_fit(tmp_path):
     """The issue's case: a BioLogic export of a real cell at 25 degC, the notebook's default shown_C."""
-    path = REAL / "exampleDataBioLogic.mpt"
-    user = tmp_path / "lab.yaml"
-    user.write_text("manifest: 1\nreference_data: false\nmeasurements:\n"
-                    f"  - {{id: film-25C, kind: eis, sample: film, file: {path}, format: biologic-mpt, "
-                    "conditions: {temperature_C: 25, thickness_mm: 1.0, area_cm2: 0.785}}\n")
+    user = one_measurement_manifest(tmp_path, "eis", "film", REAL / "exampleDataBioLogic.mpt",
+                                    "{temperature_C: 25, thickness_mm: 1.0, area_cm2: 0.785}", fmt="biologic-mpt",
+                                    mid="film-25C")
     out = tmp_path / "out"
     out.mkdir()
     nb = papermill("figS11", out, eis_manifest=str(user), sample="film", temperature_C=25)
@@ -412,8 +414,7 @@ def test_figS11_defaults_adapt_to_a_labs_temperatures_and_flag_a_poor_fit(tmp_pa
     assert "residual check FLAGGED" in text
     remarks = json.loads((out / "claims" / "figS11.json").read_text())["remarks"]
     assert [r["topic"] for r in remarks] == ["Fit quality"] and "not to be trusted" in remarks[0]["text"]
-    args = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.NOTEBOOKS),
-            str(paths.NOTEBOOKS / "figS11.ipynb"), str(out / "again.ipynb"), "-y", f"eis_manifest: {json.dumps(str(user))}",
-            "-y", "sample: film", "-y", "temperature_C: 30", "-y", f"output_dir: {json.dumps(str(out / 'x'))}"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
-    assert proc.returncode != 0 and "set 'temperature_C' to one of [25.0] degC" in proc.stderr
+    again = tmp_path / "again"
+    again.mkdir()
+    stderr = papermill_fails("figS11", again, eis_manifest=str(user), sample="film", temperature_C=30)
+    assert "set 'temperature_C' to one of [25.0] degC" in stderr
