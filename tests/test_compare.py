@@ -83,7 +83,9 @@ def figure(y_shift=0.0, label="5.45"):
 
 def saved(fig, fmt, path=None):
     buffer = io.BytesIO()
-    fig.savefig(path or buffer, format=fmt, dpi=200, metadata={"Software": None} if fmt == "png" else None)
+    # No timestamps, as paper_lib.plotting saves: two saves a second apart must not differ in metadata.
+    metadata = {"Software": None} if fmt == "png" else {"CreationDate": None, "Producer": None}
+    fig.savefig(path or buffer, format=fmt, dpi=200, metadata=metadata)
     plt.close(fig)
     return path or buffer.getvalue()
 
