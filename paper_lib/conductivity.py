@@ -3,9 +3,11 @@
 Units: thickness in mm, area in cm2, resistance in ohm, conductivity in S/cm.
 """
 
+from dataclasses import replace
+
 import numpy as np
 
-from . import eis
+from . import eis, kk
 from .schema import make_dataset, variable
 
 
@@ -22,7 +24,7 @@ def conductivity(resistance, thickness_mm, area_cm2, resistance_stderr=0.0, thic
 
 
 def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0.0, area_stderr_cm2=0.0,
-                                return_fits=False):
+                                return_fits=False, kk_drop_outliers=False):
     """Fit every spectrum of one pellet and tabulate its conductivity vs temperature.
 
     ``datasets``: EIS Datasets whose ``attrs`` carry ``temperature_C``, ``thickness_mm``, ``area_cm2``
@@ -30,8 +32,11 @@ def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0
     ``lead_resistance_ohm`` is subtracted as the known series resistance of the leads.
     Returns a Dataset on ``temperature`` (degC, sorted) with ``resistance`` (ohm), ``resistance_stderr``,
     ``conductivity`` (S/cm), ``conductivity_stderr``, ``fit_model`` and ``fit_residual_p90`` (the
-    residual check of :func:`paper_lib.eis.residual_check`); with ``return_fits`` also the
-    list of :class:`paper_lib.eis.FitResult` in the same order.
+    residual check of :func:`paper_lib.eis.residual_check`), ``kk_p90`` and ``kk_outliers`` (the lin-KK
+    test of :func:`paper_lib.kk.lin_kk`: 90th percentile of its relative residuals, and the number of
+    points beyond :data:`paper_lib.kk.KK_LIMIT`); with ``return_fits`` also the list of
+    :class:`paper_lib.eis.FitResult` in the same order. ``kk_drop_outliers``: fit without the points that
+    fail the KK test (the count dropped is ``kk_dropped``; by default they are flagged, not dropped).
     """
     rows = []
     for ds in datasets:
@@ -39,7 +44,11 @@ def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0
         for key in ("temperature_C", "thickness_mm", "area_cm2"):
             if key not in attrs:
                 raise ValueError(f"dataset {attrs.get('measurement', attrs.get('source_file', '?'))} lacks attrs['{key}']")
-        fit = eis.fit_spectrum(ds, model=model, r_series=attrs.get("lead_resistance_ohm"))
+        test = kk.lin_kk(ds)
+        fitted = ds
+        if kk_drop_outliers and test.outliers:
+            fitted = ds.drop_sel(frequency=list(test.outliers))
+        fit = replace(eis.fit_spectrum(fitted, model=model, r_series=attrs.get("lead_resistance_ohm")), kk=test)
         sigma, sigma_se = conductivity(fit.r_electrolyte, attrs["thickness_mm"], attrs["area_cm2"],
                                        fit.r_electrolyte_stderr, thickness_stderr_mm, area_stderr_cm2)
         rows.append((float(attrs["temperature_C"]), fit, float(sigma), float(sigma_se), attrs))
@@ -61,7 +70,13 @@ def conductivity_vs_temperature(datasets, *, model="auto", thickness_stderr_mm=0
          "fit_model": variable(t, [r[1].model for r in rows], "1", "equivalent circuit chosen"),
          "fit_residual_p90": variable(t, [eis.residual_check(r[1]).p90 for r in rows], "1",
                                       "90th percentile of the fit's relative residuals (flagged above "
-                                      f"{eis.RESIDUAL_P90_LIMIT:g})")},
+                                      f"{eis.RESIDUAL_P90_LIMIT:g})"),
+         "kk_p90": variable(t, [r[1].kk.p90 for r in rows], "1", "90th percentile of the lin-KK relative "
+                            f"residuals (fails above {kk.KK_LIMIT:g})"),
+         "kk_outliers": variable(t, [len(r[1].kk.outliers) for r in rows], "1",
+                                 f"points whose lin-KK residual exceeds {kk.KK_LIMIT:g}"),
+         "kk_dropped": variable(t, [len(r[1].kk.outliers) if kk_drop_outliers else 0 for r in rows], "1",
+                                "points left out of the fit for failing the lin-KK test")},
         {"temperature": variable(t, temps, "degC", "temperature")},
         {"sample": ", ".join(samples), "area_cm2": float(rows[0][4]["area_cm2"]),
          "method": "sigma = L/(R A), R = electrolyte resistance of the equivalent-circuit fit (paper_lib.eis)",
@@ -98,6 +113,24 @@ def fit_check_text(table) -> str:
     p90 = table.fit_residual_p90.values
     bad = [(float(t), float(p)) for t, p in zip(table.temperature.values, p90) if p > eis.RESIDUAL_P90_LIMIT]
     if not bad:
-        return f"every fit passes the residual check (largest p90 {100 * float(p90.max()):.1f} %)"
-    return "fits FLAGGED at " + ", ".join(f"{t:g} degC (p90 {100 * p:.0f} %)" for t, p in bad) + \
-        f" (limit {100 * eis.RESIDUAL_P90_LIMIT:.0f} %): their conductivities are not to be trusted"
+        text = f"every fit passes the residual check (largest p90 {100 * float(p90.max()):.1f} %)"
+    else:
+        text = "fits FLAGGED at " + ", ".join(f"{t:g} degC (p90 {100 * p:.0f} %)" for t, p in bad) + \
+            f" (limit {100 * eis.RESIDUAL_P90_LIMIT:.0f} %): their conductivities are not to be trusted"
+    return text + "; " + kk_text(table)
+
+
+def checks_pass(table) -> bool:
+    """True when every fit of ``table`` passes its residual check and every spectrum its lin-KK test."""
+    return bool((table.fit_residual_p90.values <= eis.RESIDUAL_P90_LIMIT).all()
+                and (table.kk_p90.values <= kk.KK_LIMIT).all())
+
+
+def kk_text(table) -> str:
+    """One line on a table's lin-KK tests: every spectrum passes, or the temperatures that fail."""
+    p90 = table.kk_p90.values
+    bad = [(float(t), float(p)) for t, p in zip(table.temperature.values, p90) if p > kk.KK_LIMIT]
+    if not bad:
+        return f"every spectrum passes the lin-KK test (largest p90 {100 * float(p90.max()):.1f} %)"
+    return "lin-KK test FAILS at " + ", ".join(f"{t:g} degC (p90 {100 * p:.0f} %)" for t, p in bad) + \
+        f" (limit {100 * kk.KK_LIMIT:.0f} %): those spectra break the Kramers-Kronig relations (drift, non-linearity)"

@@ -21,7 +21,10 @@ a CPE ``Qd``, ``nd`` of exponent near 1/2 (F s^(nd-1)).
 
 A fast conductor (sigma >~ 1e-5 S/cm) relaxes at 1/(2 pi tau), tau = eps0 eps_r / sigma, far above the
 highest measured frequency: only the intercept and the spike are visible. :func:`fit_spectrum` with
-``model="auto"`` fits the arc-present and the arc-absent models and keeps the one with the lower BIC.
+``model="auto"`` fits the arc-absent model and, when an arc shows, the arc-present ones, and keeps the
+one with the lower BIC. When that fit fails the residual check (:func:`residual_check`: it misses a
+feature of the spectrum, such as an arc that the phase-valley heuristic did not see, or an arc with no
+spike below it), the other models are fitted too, and the lowest-BIC model that passes is kept.
 """
 
 from dataclasses import dataclass, field
@@ -39,7 +42,11 @@ MODELS = {
     "arc": (("R0", "R1", "Q1", "n1", "Qel", "nel", "Rleak"), "R0-L-(R1|CPE1)-(CPE_el|Rleak)"),
     "arc+gb": (("R0", "R1", "Q1", "n1", "R2", "Q2", "n2", "Qel", "nel", "Rleak"),
                "R0-L-(R1|CPE1)-(R2|CPE2)-(CPE_el|Rleak)"),
+    # an arc that returns to the real axis with no blocking spike below it (electrodes not blocking)
+    "arc-nospike": (("R0", "R1", "Q1", "n1"), "R0-L-(R1|CPE1)"),
 }
+# Tried by "auto" only when the models above miss the spectrum (their fit fails the residual check).
+FALLBACK_MODELS = ("arc", "arc+gb", "arc-nospike")
 # Li|electrolyte|Li (non-blocking): R0 = leads + electrolyte (its relaxation above the window), then the
 # interfaces' arcs; the spectrum returns to the real axis at low frequency (no spike).
 SYMMETRIC_MODELS = {
@@ -101,8 +108,8 @@ def _bounds(name, r_valley):
 @dataclass(frozen=True, eq=False)
 class FitResult:
     """An equivalent-circuit fit. ``params``/``stderr`` in SI units (ohm, H, F s^(n-1));
-    ``r_electrolyte`` (ohm) is the electrolyte resistance: R1 (+R2) when the arc is resolved, the
-    high-frequency intercept R0 otherwise, minus ``r_series`` (known lead resistance) if one was given
+    ``r_electrolyte`` (ohm) is the electrolyte resistance: R1 (+R2) when the arc is resolved before a
+    blocking spike, the high-frequency intercept R0 otherwise (no arc, or an electrode's arc with no spike), minus ``r_series`` (known lead resistance) if one was given
     (then R0 + R1 + R2 - r_series in every model)."""
 
     model: str
@@ -118,6 +125,35 @@ class FitResult:
     frequency: np.ndarray = field(repr=False)
     z_measured: np.ndarray = field(repr=False)
     candidates: dict = field(default_factory=dict)
+    kk: object = field(default=None, repr=False)  # the spectrum's paper_lib.kk.KKResult, when tested
+
+    @property
+    def caveat(self) -> str:
+        """What the chosen model leaves open (empty when nothing)."""
+        if self.model == "arc-nospike":
+            return ("no blocking-electrode spike: the electrodes are not blocking, so the arc "
+                    f"(R1 = {self.params['R1']:.4g} ohm) is taken as an electrode's and the electrolyte as the "
+                    "high-frequency intercept R0; if the arc is the electrolyte's own, its resistance is R1")
+        if self.model == "spike" and self._closes_in_window():
+            return (f"the low-frequency feature closes on the real axis at {self.leak_frequency:.3g} Hz, within the "
+                    f"window (Rleak = {self.params['Rleak']:.4g} ohm): an electronic leak or an electrode's arc rather "
+                    "than a purely blocking spike; R is the high-frequency intercept R0 either way")
+        return ""
+
+    def _closes_in_window(self):
+        """True when -Z'' of the data has its maximum above the 3 lowest frequencies and the fitted
+        CPE_el|Rleak relaxes inside the window: an arc that closes, not a spike that only bends."""
+        order = np.argsort(self.frequency)
+        apex = int(np.argmax(-self.z_measured.imag[order]))
+        return bool(apex >= 3 and self.frequency.min() < self.leak_frequency < self.frequency.max())
+
+    @property
+    def leak_frequency(self):
+        """Apex frequency (Hz) of CPE_el|Rleak, 1/(2 pi (Rleak Qel)^(1/nel)); NaN without the spike."""
+        p = self.params
+        if "Qel" not in p:
+            return float("nan")
+        return float(1 / (2 * np.pi * (p["Rleak"] * p["Qel"]) ** (1 / p["nel"])))
 
     def impedance(self, frequency=None):
         """Model impedance (ohm, complex) at ``frequency`` (Hz; the measured ones by default)."""
@@ -246,24 +282,16 @@ def fit_spectrum(data, model="auto", *, r_series=None, f_scale=0.02, inductance=
         candidates = [model]
     else:
         raise ValueError(f"unknown model {model!r}; expected 'auto' or one of {sorted(MODELS)}")
-    fits = {}
-    for name in candidates:
-        names = list(MODELS[name][0])
-        if use_l:
-            names.insert(1, "L")
-        starts = [guess]
-        if name != "spike" and not arc_visible:  # arc above the frequency window: try a faster arc too
-            fast = dict(guess, R0=1e-3 * guess["R0"], R1=guess["R0"], Q1=1 / (guess["R0"] * (20 * np.pi * f.max()) ** 0.9))
-            starts.append(fast)
-        best = None
-        for start in starts:
-            out = _fit_model(f, z, names, start, f_scale, guess["r_valley"])
-            if best is None or out[3]["chi2"] < best[3]["chi2"]:
-                best = out
-        fits[name] = (names, best)
+    fits = {name: _fit_named(f, z, name, guess, use_l, arc_visible, f_scale) for name in candidates}
     chosen = min(fits, key=lambda k: fits[k][1][3]["bic"]) if model == "auto" else candidates[0]
+    if model == "auto" and _p90(fits[chosen][1][0], f, z) > RESIDUAL_P90_LIMIT:
+        for name in FALLBACK_MODELS:
+            if name not in fits:
+                fits[name] = _fit_named(f, z, name, guess, use_l, arc_visible, f_scale)
+        passing = [k for k in fits if _p90(fits[k][1][0], f, z) <= RESIDUAL_P90_LIMIT]
+        chosen = min(passing or fits, key=lambda k: fits[k][1][3]["bic"])
     names, (params, stderr, cov, extra) = fits[chosen]
-    resist = [n for n in names if n in (("R1", "R2") if chosen != "spike" else ("R0",))]
+    resist = [n for n in names if n in (("R0",) if chosen in ("spike", "arc-nospike") else ("R1", "R2"))]
     if r_series is not None:
         resist = [n for n in names if n in ("R0", "R1", "R2")]
     g = np.array([1.0 if n in resist else 0.0 for n in names])
@@ -274,6 +302,40 @@ def fit_spectrum(data, model="auto", *, r_series=None, f_scale=0.02, inductance=
                      r_electrolyte_stderr=r_el_se, r_series=r_series, chi2=extra["chi2"], rms=extra["rms"],
                      n_points=int(f.size), frequency=f, z_measured=z,
                      candidates={k: v[1][3]["bic"] for k, v in fits.items()})
+
+
+def _fit_named(f, z, name, guess, use_l, arc_visible, f_scale):
+    """``(parameter names, _fit_model output)`` of model ``name``, best of its starting points."""
+    names = list(MODELS[name][0])
+    if use_l:
+        names.insert(1, "L")
+    starts = [_open_arc_guess(f, z, guess)] if name == "arc-nospike" else [guess]
+    if name != "spike" and not arc_visible:  # arc above the frequency window: try a faster arc too
+        fast = dict(guess, R0=1e-3 * guess["R0"], R1=guess["R0"], Q1=1 / (guess["R0"] * (20 * np.pi * f.max()) ** 0.9))
+        starts.append(fast)
+    best = None
+    for start in starts:
+        out = _fit_model(f, z, names, start, f_scale, guess["r_valley"])
+        if best is None or out[3]["chi2"] < best[3]["chi2"]:
+            best = out
+    return names, best
+
+
+def _open_arc_guess(f, z, guess):
+    """Starting values for an arc that closes on the real axis: R0 the high-frequency Z', R1 the rise of
+    Z' to the lowest frequency, the apex at the largest -Z''."""
+    order = np.argsort(-f)
+    zr, zi, omega = z.real[order], z.imag[order], 2 * np.pi * f[order]
+    r0 = max(float(np.median(zr[: max(3, f.size // 10)])), 1e-3)
+    r1 = max(float(zr[-1]) - r0, 1e-3 * r0)
+    w_apex = float(omega[int(np.argmax(-zi))])
+    return dict(guess, R0=r0, R1=r1, n1=0.9, Q1=float(1 / (r1 * w_apex ** 0.9)))
+
+
+def _p90(params, f, z):
+    """The 90th percentile of the relative residuals of ``params`` (as :func:`residual_check`)."""
+    rel = (impedance(params, f) - z) / np.abs(z)
+    return float(np.percentile(np.abs(np.concatenate([rel.real, rel.imag])), 90))
 
 
 def _has_curvature(f, z):

@@ -108,6 +108,21 @@ class Manifest:
         """Sample names in manifest order."""
         return list(dict.fromkeys(m.sample for m in self.measurements if kind is None or m.kind == kind))
 
+    def choose_samples(self, kind, wanted, parameter) -> tuple:
+        """``(samples, note)``: the ``wanted`` samples (a notebook's default or its parameter). When none
+        of them is in this manifest (a lab's own), every sample of ``kind`` it holds, and a note saying
+        so; when only some are missing, an :class:`InputError` naming ``parameter``."""
+        have = self.samples(kind)
+        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        missing = [s for s in wanted if s not in have]
+        if not have:
+            raise InputError(self.path, f"no {kind!r} measurement in this manifest")
+        if missing and len(missing) == len(wanted):
+            return have, f"none of {parameter} = {wanted} is in {self.path.name}; showing its samples {have}"
+        if missing:
+            raise InputError(self.path, f"no {kind!r} measurement of {missing}; set '{parameter}' to some of {have}")
+        return wanted, ""
+
 
 def _reference_name(path):
     try:

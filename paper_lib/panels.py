@@ -134,14 +134,18 @@ def nyquist(ax, ds, fit=None, *, label=None, color="k", scale=None, mark_bulk=Tr
     return scale
 
 
-def residuals(ax, fit, check=None, *, color="k", label=None):
+def residuals(ax, fit, check=None, *, color="k", label=None, kk=None):
     """Relative residuals (Z_fit - Z)/|Z| (%) of a fit against frequency, real part filled and imaginary
-    part open, with the residual check's limit as a band."""
+    part open, with the residual check's limit as a band; ``kk`` (a :class:`paper_lib.kk.KKResult`) adds
+    the lin-KK residuals (Z - Z_KK)/|Z| in grey."""
     order = np.argsort(fit.frequency)
     f, z = fit.frequency[order], fit.z_measured[order]
     rel = 100 * (fit.impedance(f) - z) / np.abs(z)
-    ax.semilogx(f, rel.real, "o-", ms=2.5, lw=0.6, color=color, label=f"{label + ': ' if label else ''}Re")
-    ax.semilogx(f, rel.imag, "s--", ms=2.5, lw=0.6, mfc="none", color=color, label=f"{label + ': ' if label else ''}Im")
+    ax.semilogx(f, rel.real, "o-", ms=2.5, lw=0.6, color=color, label=f"{label + ': ' if label else ''}fit Re")
+    ax.semilogx(f, rel.imag, "s--", ms=2.5, lw=0.6, mfc="none", color=color, label=f"{label + ': ' if label else ''}fit Im")
+    if kk is not None:
+        ax.semilogx(kk.frequency, 100 * kk.res_real, "-", lw=1.0, color="0.55", label=f"lin-KK Re (M = {kk.m})")
+        ax.semilogx(kk.frequency, 100 * kk.res_imag, ":", lw=1.2, color="0.55", label="lin-KK Im")
     if check is not None:
         ax.axhspan(-100 * check.limit, 100 * check.limit, color="C2" if check.ok else "C3", alpha=0.12, lw=0)
     ax.axhline(0, color="0.5", lw=0.5)

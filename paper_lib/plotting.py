@@ -33,9 +33,33 @@ def mark_reference(fig, reference_data=True):
                  transform=fig.transFigure)  # below the axes; the tight bounding box takes it in
 
 
-def save(fig, figure, *, notebook, data=(), parameters=None, reference_data=True, directory=None):
-    """Save ``fig`` as ``<figure>.png`` and ``.pdf`` with its provenance; return the record."""
-    mark_reference(fig, reference_data)
+def label_sources(panel_sources) -> bool:
+    """When a figure's panels come from manifests of both kinds (generated reference data and a lab's),
+    label every panel with the data it shows; ``panel_sources`` maps axes to
+    :class:`paper_lib.manifest.Manifest`. Returns True when every panel shows reference data."""
+    flags = {bool(m.reference_data) for m in panel_sources.values()}
+    if len(flags) > 1:
+        for ax, m in panel_sources.items():
+            text, color = ("REFERENCE DATA (generated)", "#b00000") if m.reference_data else (f"data: {Path(m.path).name}", "#1a4f8b")
+            ax.text(0.99, 0.99, text, transform=ax.transAxes, ha="right", va="top", fontsize=5.5, color=color,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+    return flags == {True}
+
+
+def save(fig, figure, *, notebook, data=(), parameters=None, reference_data=True, directory=None,
+         panel_sources=None):
+    """Save ``fig`` as ``<figure>.png`` and ``.pdf`` with its provenance; return the record.
+
+    ``panel_sources`` (axes -> manifest): a figure whose panels mix reference and lab data gets a source
+    label on every panel (:func:`label_sources`) instead of the figure-wide mark; its provenance says
+    ``reference_data`` when any panel shows reference data.
+    """
+    if panel_sources:
+        all_reference = label_sources(panel_sources)
+        reference_data = any(m.reference_data for m in panel_sources.values())
+        mark_reference(fig, all_reference)
+    else:
+        mark_reference(fig, reference_data)
     record = provenance.record(figure, notebook, data, _portable(parameters), reference_data)
     text = json.dumps(record, sort_keys=True)
     out = Path(directory or output_dir())

@@ -164,12 +164,21 @@ def test_chi_cv_text_export():
     assert float(ds.current.max()) == pytest.approx(2e-4 * np.exp(0.1 / 0.05), rel=0.01)  # mA, at 5.0 V
 
 
-@pytest.mark.parametrize("suffix,kind,fmt", [(".mpr", "cv", "biologic-mpr"), (".ndax", "gcpl", "neware-ndax"),
-                                             (".csv", "ccd", "cycler-csv")])
-def test_formats_are_sniffed(suffix, kind, fmt, tmp_path):
-    (tmp_path / f"x{suffix}").write_text("Test_Time(s),Current(A),Voltage(V)\n")
-    assert readers.sniff(tmp_path / f"x{suffix}", kind) == fmt
+@pytest.mark.parametrize("name,kind,fmt", [("yadg_cv.mpr", "cv", "biologic-mpr"), ("yadg_cv_first1500.mpt", "cv", "biologic-mpt"),
+                                           ("neware_rest.ndax", "gcpl", "neware-ndax"), ("neware_cccv.nda", "cell", "neware-ndax"),
+                                           ("cellpy_neware_uio_rows2039-3479.csv", "ccd", "cycler-csv")])
+def test_formats_are_sniffed_by_content(name, kind, fmt, tmp_path):
+    real = DATA.parent / "real" / "cycler" / name
+    assert readers.sniff(real, kind) == fmt
+    renamed = tmp_path / f"export{'.txt' if real.suffix != '.txt' else '.dat'}"
+    renamed.write_bytes(real.read_bytes())
+    assert readers.sniff(renamed, kind) == fmt, "the content decides, not the name"
     assert readers.sniff(DATA / "chi_cv.txt", "cv") == "chi-txt"
+
+
+def test_a_table_under_a_binary_name_is_read_as_what_it_holds(tmp_path):
+    (tmp_path / "x.mpr").write_text("Test_Time(s),Current(A),Voltage(V)\n")
+    assert readers.sniff(tmp_path / "x.mpr", "ccd") == "cycler-csv"
     assert readers.reader("biologic-mpt", "eis").__module__.endswith("eis_biologic")
     assert readers.reader("biologic-mpt", "ccd").__module__.endswith("cycler_biologic")
 

@@ -418,3 +418,67 @@ def test_figS11_defaults_adapt_to_a_labs_temperatures_and_flag_a_poor_fit(tmp_pa
     again.mkdir()
     stderr = papermill_fails("figS11", again, eis_manifest=str(user), sample="film", temperature_C=30)
     assert "set 'temperature_C' to one of [25.0] degC" in stderr
+
+
+def _drifting_spectrum(path):
+    """A spectrum whose bulk arc grows by 60 % halfway through the sweep: no circuit should be trusted."""
+    f = np.logspace(6, -1, 71)
+    params = {"R0": 20.0, "R1": 300.0, "Q1": 1e-8, "n1": 0.9, "Qel": 1e-5, "nel": 0.8, "Rleak": 1e8}
+    z = np.array([eis.impedance({**params, "R1": 300.0 * (1.6 if i > 35 else 1.0)}, [x])[0] for i, x in enumerate(f)])
+    rows = "\n".join(f"{x:.6e},{v.real:.6e},{v.imag:.6e}" for x, v in zip(f, z))
+    path.write_text("frequency (Hz),Z' (ohm),Z'' (ohm)\n" + rows + "\n")
+    return path
+
+
+def real_eis_manifest(tmp_path):
+    """Every real impedance export in tests/data/real, one sample each at 30 degC, with no 'format': the
+    readers find it by content. Plus one deliberately bad (drifting) spectrum."""
+    files = sorted((REAL / "eis").glob("*.*")) + sorted(REAL.glob("*.*"))
+    files = [p for p in files if p.suffix.lower() not in (".md",) and not p.name.startswith("LICENSE")]
+    files.append(_drifting_spectrum(tmp_path / "drifting.csv"))
+    lines = ["manifest: 1", "description: real exports of many potentiostats", "reference_data: false", "measurements:"]
+    for path in files:
+        name = "drifting" if path.name == "drifting.csv" else path.name.replace(".", "_")
+        lines += [f"  - id: {name}", "    kind: eis", f"    sample: {name}", f"    file: {path}",
+                  f"    sha256: '{registry.sha256(path)}'",
+                  "    conditions: {temperature_C: 30, thickness_mm: 1.0, area_cm2: 0.785}"]
+    manifest_path = tmp_path / "real.yaml"
+    manifest_path.write_text("\n".join(lines) + "\n")
+    return manifest_path, [l.split(": ", 1)[1] for l in lines if l.startswith("    sample: ")]
+
+
+def test_every_real_export_goes_through_the_eis_notebooks_with_their_defaults(tmp_path):
+    """fig2, figS13 and figS11 given nothing but a lab's manifest of real exports: each notebook picks the
+    lab's samples and says so, every spectrum is fitted and KK-tested, the flagged ones are named, the
+    drifting spectrum fails its KK test, and fig2 labels which panels show the lab's data."""
+    import pypdfium2
+
+    user, samples = real_eis_manifest(tmp_path)
+    out = tmp_path / "fig2"
+    out.mkdir()
+    text = text_of(papermill("fig2", out, eis_manifest=str(user)))
+    assert "none of eis_samples = " in text and "is in real.yaml" in text
+    for sample in samples:
+        assert f"{sample}" in text
+    assert text.count("σ(30 °C)") == len(samples)
+    assert text.count("lin-KK test") >= len(samples)
+    rows = text.splitlines()
+    (i,) = [k for k, row in enumerate(rows) if row.startswith("drifting ")]
+    assert "lin-KK test FAILS at 30 degC" in rows[i + 1], rows[i:i + 2]
+    remarks = {r["topic"]: r["text"] for r in json.loads((out / "claims" / "fig2.json").read_text())["remarks"]}
+    assert "Fit quality, drifting" in remarks and "Kramers-Kronig" in remarks["Fit quality, drifting"]
+    pdf = pypdfium2.PdfDocument(str(out / "fig2.pdf"))
+    page_text = pdf[0].get_textpage().get_text_range()
+    assert "data: real.yaml" in page_text and "REFERENCE DATA (generated)" in page_text
+    assert "not measurements" not in page_text, "no figure-wide mark over a lab's panel"
+
+    out = tmp_path / "figS13"
+    out.mkdir()
+    text = text_of(papermill("figS13", out, eis_manifest=str(user)))
+    assert "none of samples = ['LiBH4', 'LiBH4-70LiNBH'] is in real.yaml" in text
+    assert text.count("lin-KK test") >= len(samples)
+
+    out = tmp_path / "figS11"
+    out.mkdir()
+    text = text_of(papermill("figS11", out, eis_manifest=str(user)))
+    assert f"showing '{samples[0]}'" in text and "lin-KK test" in text and "residual check" in text

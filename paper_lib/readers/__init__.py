@@ -9,6 +9,7 @@ from importlib import import_module
 from pathlib import Path
 
 from .. import paths, registry
+from . import _sniff
 from ..cycler import CYCLER_KINDS
 from ..errors import InputError
 
@@ -19,7 +20,16 @@ FORMATS = {
     "gamry-dta": ("eis_gamry", "read_dta"),
     "zview-z": ("eis_zview", "read_z"),
     "eis-csv": ("eis_csv", "read_csv"),
+    "eis-csv-headerless": ("eis_csv", "read_headerless"),
+    "chi-eis": ("eis_chi", "read_chi_eis"),
+    "zplotw": ("eis_zview", "read_zplotw"),
+    "versastudio-par": ("eis_par", "read_par"),
+    "parstat-txt": ("eis_par", "read_parstat"),
+    "powersuite-txt": ("eis_par", "read_powersuite"),
+    "autolab-nova": ("eis_autolab", "read_nova"),
+    "zahner-ism": ("eis_zahner", "read_ism"),
     "bruker": ("nmr", "read_bruker"),
+    "varian": ("nmr", "read_varian"),
     "jcamp-nmr": ("nmr", "read_jcamp"),
     "neb-extxyz": ("structures", "read_neb"),
     "extxyz": ("structures", "read_structure"),
@@ -40,6 +50,14 @@ FORMATS = {
     "xps-csv": ("xps", "read_csv"),
     "jpk-force-map": ("afm", "read_force_map"),
     "gwyddion-gsf": ("afm", "read_gsf"),
+    "gatan-dm": ("gatan_dm", "read_dm"),
+    "ta-txt": ("thermal_ta", "read_ta"),
+    "mettler-stare": ("thermal_mettler", "read_stare"),
+    "bruker-opus": ("ftir_opus", "read_opus"),
+    "galactic-spc": ("ftir_spc", "read_spc"),
+    "bruker-raw": ("xrd_bruker", "read_raw"),
+    "rigaku-ras": ("xrd_rigaku", "read_ras"),
+    "rigaku-rasx": ("xrd_rigaku", "read_rasx"),
 }
 # The same BioLogic formats hold cycler techniques (CV, GCPL, CA, ...) for the cycler kinds.
 CYCLER_FORMATS = {"biologic-mpt": ("cycler_biologic", "read_mpt"), "biologic-mpr": ("cycler_biologic", "read_mpr")}
@@ -47,23 +65,98 @@ _BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta
               ".jdx": "jcamp-nmr", ".dx": "jcamp-nmr", ".vasp": "vasp", ".xy": "xy", ".xye": "xy",
               ".xrdml": "xrdml", ".tif": "tiff-image", ".tiff": "tiff-image", ".msa": "msa", ".emsa": "msa",
               ".ndax": "neware-ndax", ".nda": "neware-ndax", ".vms": "vamas",
-              ".jpk-force-map": "jpk-force-map", ".jpk-qi-data": "jpk-force-map", ".gsf": "gwyddion-gsf"}
+              ".jpk-force-map": "jpk-force-map", ".jpk-qi-data": "jpk-force-map", ".gsf": "gwyddion-gsf",
+              ".par": "versastudio-par", ".ism": "zahner-ism", ".dm3": "gatan-dm", ".dm4": "gatan-dm",
+              ".ras": "rigaku-ras", ".rasx": "rigaku-rasx"}
 _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
                    ("trajectory", ".extxyz"): "trajectory-extxyz", ("trajectory", ".xyz"): "trajectory-extxyz",
                    ("structure", ".extxyz"): "extxyz", ("structure", ".xyz"): "extxyz",
                    ("ftir", ".jdx"): "jcamp-ir", ("ftir", ".dx"): "jcamp-ir", ("ftir", ".csv"): "ftir-csv",
                    ("tga", ".txt"): "netzsch-txt", ("dsc", ".txt"): "netzsch-txt",
-                   ("tga", ".csv"): "netzsch-txt", ("dsc", ".csv"): "netzsch-txt", ("xps", ".csv"): "xps-csv"}
+                   ("tga", ".csv"): "netzsch-txt", ("dsc", ".csv"): "netzsch-txt", ("xps", ".csv"): "xps-csv",
+                   ("ftir", ".spc"): "galactic-spc", ("xrd", ".raw"): "bruker-raw"}
+
+
+# The kinds each format can hold (a format not listed serves any kind).
+KINDS_OF = {"biologic-mpt": ("eis",) + CYCLER_KINDS, "biologic-mpr": ("eis",) + CYCLER_KINDS,
+            "neware-ndax": CYCLER_KINDS, "cycler-csv": CYCLER_KINDS, "chi-txt": CYCLER_KINDS,
+            "neb-extxyz": ("neb",), "trajectory-extxyz": ("trajectory",), "extxyz": ("structure",),
+            "vasp": ("structure",), "xdatcar": ("trajectory",), "vamas": ("xps",), "xps-csv": ("xps",),
+            "jpk-force-map": ("afm-force-map",), "gwyddion-gsf": ("afm-topography",),
+            **{f: ("eis",) for f in ("gamry-dta", "zview-z", "eis-csv", "eis-csv-headerless", "chi-eis", "zplotw",
+                                     "versastudio-par", "parstat-txt", "powersuite-txt", "autolab-nova",
+                                     "zahner-ism")},
+            **{f: ("ftir",) for f in ("jcamp-ir", "ftir-csv", "bruker-opus", "galactic-spc")},
+            **{f: ("xrd",) for f in ("xy", "xrdml", "bruker-raw", "rigaku-ras", "rigaku-rasx")},
+            **{f: ("tga", "dsc") for f in ("netzsch-txt", "ta-txt", "mettler-stare")},
+            **{f: ("nmr",) for f in ("bruker", "jcamp-nmr", "varian")},
+            "tiff-image": ("image",), "msa": ("eels",), "gatan-dm": ("image", "eels")}
+# Tables that many programs write: tried after every vendor's own layout.
+GENERIC = ("eis-csv", "eis-csv-headerless", "cycler-csv", "ftir-csv", "xy", "xps-csv")
+# Modules holding a SNIFF dict {format: test(path, head) -> bool}.
+_SNIFF_MODULES = ("_sniff", "eis_biologic", "eis_gamry", "eis_zview", "eis_csv", "eis_chi", "eis_par", "eis_autolab",
+                  "eis_zahner", "nmr", "xrd", "xrd_bruker", "xrd_rigaku", "ftir", "ftir_opus", "ftir_spc",
+                  "thermal", "thermal_ta", "thermal_mettler", "images", "gatan_dm", "eels")
+
+
+def content_tests() -> dict:
+    """Every format's content test, ``{format: [test, ...]}``, from the reader modules' SNIFF dicts."""
+    tests = {}
+    for name in _SNIFF_MODULES:
+        for fmt, test in getattr(import_module(f"{__name__}.{name}"), "SNIFF", {}).items():
+            tests.setdefault(fmt, []).append(test)
+    return tests
+
+
+def _head(path) -> bytes:
+    if path.is_dir():
+        return b""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(_sniff.HEAD_BYTES)
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror})") from None
+
+
+def _matches(path, kind) -> list:
+    """Formats whose content test accepts ``path`` (and that can hold ``kind``), vendor layouts first."""
+    head = _head(path)
+    found = []
+    for fmt, tests in content_tests().items():
+        if kind is not None and fmt in KINDS_OF and kind not in KINDS_OF[fmt]:
+            continue
+        try:
+            if any(test(path, head) for test in tests):
+                found.append(fmt)
+        except Exception:  # a content test that trips on odd bytes has not recognised the file
+            continue
+    return sorted(found, key=lambda f: f in GENERIC)
 
 
 def sniff(path, kind=None) -> str:
-    """Guess the format of ``path`` from its name and content; raise :class:`InputError` if unknown."""
+    """The format of ``path``, found by its content (magic bytes, header keywords, column names); the
+    file name decides only between formats whose content is alike, or when no content test accepts the
+    file. Raises :class:`InputError` naming what was tried when nothing fits."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file or folder")
+    found = _matches(path, kind)
+    by_name = _by_name(path, kind)
+    if by_name in found or (by_name and not found):
+        return by_name
+    if found:
+        return found[0]
     if path.is_dir():
-        if (path / "acqus").exists():
-            return "bruker"
-        raise InputError(path, "a folder, but not a Bruker data set (no 'acqus' file)")
+        raise InputError(path, "a folder, but not a data set of a known layout (a Bruker experiment has 'acqus', "
+                               "a Varian/Agilent one 'procpar' and 'fid')")
+    tried = sorted(content_tests())
+    raise InputError(path, f"the content matches no known format (tried {', '.join(tried)}); "
+                           "give the manifest entry a 'format'" + (f" for kind {kind!r}" if kind else ""))
+
+
+def _by_name(path, kind):
+    """The format that the file name suggests (None if it suggests none)."""
     suffix = path.suffix.lower()
     if (kind, suffix) in _BY_KIND_SUFFIX:
         return _BY_KIND_SUFFIX[(kind, suffix)]
@@ -75,7 +168,7 @@ def sniff(path, kind=None) -> str:
         return "vasp"
     if path.name.upper().startswith("XDATCAR") or suffix == ".xdatcar":
         return "xdatcar"
-    raise InputError(path, f"cannot tell the file format from its name; give 'format' (one of {sorted(FORMATS)})")
+    return None
 
 
 def _looks_like_chi(path) -> bool:

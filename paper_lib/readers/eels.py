@@ -153,3 +153,15 @@ def _isnumber(text):
         return True
     except ValueError:
         return False
+
+
+def is_msa(path, head):
+    """SNIFF predicate: the file opens with '#FORMAT : EMSA/MAS ...' (ISO 22029)."""
+    try:
+        first = head[:256].decode("latin-1").lstrip("\ufeffï»¿ \t\r\n").splitlines()
+        return bool(first) and first[0].upper().startswith("#FORMAT") and "EMSA" in first[0].upper()
+    except Exception:
+        return False
+
+
+SNIFF = {"msa": is_msa}

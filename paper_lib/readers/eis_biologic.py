@@ -1,19 +1,48 @@
 """BioLogic EC-Lab impedance exports: ``.mpt`` text ("EC-Lab ASCII FILE") and ``.mpr`` binary.
 
-EC-Lab stores ``-Im(Z)/Ohm`` (positive for a capacitive arc); the readers return ``z_imag = Im Z``.
+EC-Lab stores ``-Im(Z)/Ohm`` (positive for a capacitive arc; ``file_sign_convention = "-Z''"``); the
+readers return ``z_imag = Im Z``. A file that names ``Im(Z)/Ohm`` instead is kept as it is (``"Z''"``).
+``.mpr`` files are parsed with galvani; a file galvani cannot parse (EC-Lab versions it does not know,
+see echemdata/galvani issues #87, #126) gives an InputError naming the file and its module versions.
 A file holding several sweeps (loops or ``cycle number`` > 1) gives its first sweep; ``n_sweeps``
 in ``attrs`` says how many there were.
 """
 
+import re
+import struct
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
 from ._biologic import mpt_header, open_mpr, split_fields as _split
-from ._eis_common import eis_dataset, number, read_text, temperature_from_text
+from ._eis_common import eis_dataset, head_lines, number, read_text, temperature_from_text
 
 FREQ, RE, MINUS_IM, IM = "freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "Im(Z)/Ohm"
+_CONVENTION = {-1.0: "-Z''", 1.0: "Z''"}
+_MODULE = re.compile(rb"MODULE(.{10})(.{25})(.{4})(.{4})", re.DOTALL)
+
+
+def module_versions(raw):
+    """``{module short name: version}`` of an EC-Lab ``.mpr`` file's modules (empty if none found)."""
+    found = {}
+    for match in _MODULE.finditer(raw):
+        name = match.group(1).rstrip(b"\x00 ").decode("latin-1")
+        found.setdefault(name, struct.unpack("<I", match.group(4))[0])
+    return found
+
+
+def _open(path):
+    """:func:`open_mpr` with every parser failure reported as an InputError naming the module versions."""
+    try:
+        return open_mpr(path)
+    except InputError as exc:
+        versions = module_versions(path.read_bytes())
+        raise InputError(path, f"{exc.args[0].split(': ', 1)[-1]}; module versions {versions}") from None
+    except (struct.error, IndexError, TypeError, EOFError, UnicodeDecodeError, OverflowError, MemoryError) as exc:
+        versions = module_versions(path.read_bytes())
+        raise InputError(path, f"galvani could not parse this .mpr ({type(exc).__name__}: {exc}); "
+                               f"module versions {versions}") from None
 
 
 def _columns(path, names, line):
@@ -75,13 +104,13 @@ def read_mpt(path):
         n_sweeps = int(cycles.size)
     extra = {"n_sweeps": n_sweeps} if n_sweeps else {}
     return eis_dataset(path, data[:, 0], data[:, 1], sign * data[:, 2], "biologic-mpt", numbers,
-                       instrument_software="EC-Lab", **extra, **attrs)
+                       instrument_software="EC-Lab", file_sign_convention=_CONVENTION[sign], **extra, **attrs)
 
 
 def read_mpr(path):
     """Read an EC-Lab ``.mpr`` binary file with :class:`galvani.BioLogic.MPRfile` (Hz, ohm)."""
     path = Path(path)
-    mpr = open_mpr(path)
+    mpr = _open(path)
     names = list(mpr.data.dtype.names)
     i_f, i_re, i_im, sign, names = _columns(path, names, None)
     data = mpr.data
@@ -92,4 +121,12 @@ def read_mpr(path):
             data = data[cycle == cycle[0]]
             extra["n_sweeps"] = int(np.unique(cycle).size)
     return eis_dataset(path, data[names[i_f]], data[names[i_re]], sign * np.asarray(data[names[i_im]], float),
-                       "biologic-mpr", None, instrument_software="EC-Lab", started=str(mpr.startdate), **extra)
+                       "biologic-mpr", None, instrument_software="EC-Lab", started=str(mpr.startdate),
+                       file_sign_convention=_CONVENTION[sign], **extra)
+
+
+SNIFF = {
+    "biologic-mpt": lambda path, head: bool(head_lines(head, 1)) and head_lines(head, 1)[0].strip() in (
+        "EC-Lab ASCII FILE",) or head.startswith(FREQ.encode()),
+    "biologic-mpr": lambda path, head: head.startswith(b"BIO-LOGIC MODULAR FILE"),
+}

@@ -1,71 +1,39 @@
-"""Plain-text impedance tables (CSV, semicolon or tab separated) with one header row.
+"""Plain-text impedance tables (CSV, semicolon or tab separated), with a header row or without one.
 
-Columns are recognised by name, case-insensitively, with the unit in ``(..)``, ``[..]`` or after ``/``:
+With a header row, columns are recognised by name, case-insensitively, with the unit in ``(..)``,
+``[..]`` or after ``/``:
 
 * frequency: ``frequency``, ``freq``, ``f`` (Hz; kHz, MHz or mHz if the unit says so);
-* real part: ``Z'``, ``Re``, ``Re(Z)``, ``Zreal``, ``z_real``, ``real`` (ohm; kohm/Mohm if stated);
-* imaginary part: ``Z''``, ``Im``, ``Im(Z)``, ``Zimag``, ``z_imag``, ``imag``; a leading minus in the name
-  (``-Z''``, ``-Im(Z)``) means the file stores -Im Z and the sign is flipped back;
-* or modulus and phase: ``|Z|``/``Zmod`` and ``phase``/``Zphz`` (deg, or rad if stated; ``-phase`` flips).
+* real part: ``Z'``, ``Re``, ``Re(Z)``, ``Zreal``, ``Zre``, ``z_real``, ``real``;
+* imaginary part: ``Z''``, ``Im``, ``Im(Z)``, ``Zimag``, ``Zim``, ``Zimg``, ``z_imag``, ``imag``; a leading
+  minus in the name (``-Z''``, ``-Im(Z)``) means the file stores -Im Z and the sign is flipped back;
+* or modulus and phase: ``|Z|``/``Zmod``/``Impedance`` and ``phase``/``Zphz`` (deg, or rad if stated;
+  ``-phase`` flips).
+
+Impedance units: ohm, Ohm, ohms, Ω, kΩ, mΩ, kOhm, MOhm (any SI prefix k, M, m, G, µ). The file's sign
+convention is recorded in ``attrs["file_sign_convention"]`` (``"Z''"`` or ``"-Z''"``).
+
+Without a header (``read_headerless``): three or more numeric columns f (Hz), Z' (ohm), Z'' (ohm). The
+sign of the third column is decided from the data: most points of a capacitive spectrum have Im Z < 0,
+so a mostly positive third column is taken as -Z'' (``attrs["file_sign_convention"] = "-Z''"``,
+``attrs["sign_decided_from_data"] = True``).
 
 Leading lines starting with ``#`` are comments; ``# key: value`` pairs go to ``attrs`` (numbers as
 floats), e.g. ``# temperature_C: 30``. A decimal comma is accepted when the separator is not a comma.
 """
 
-import csv
 import re
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
-from ._eis_common import eis_dataset, number, read_text
-
-_FREQ = {"frequency", "freq", "f", "freq.", "frequency(hz)"}
-_REAL = {"z'", "datareal", "re", "re(z)", "rez", "zreal", "z_real", "real", "zre", "z_re", "zr", "re_z"}
-_IMAG = {"z''", "dataimag", "im", "im(z)", "imz", "zimag", "z_imag", "imag", "zim", "z_im", "zi", "im_z"}
-_MOD = {"|z|", "zmod", "z_mod", "modulus", "mod(z)", "abs(z)", "|z|(ohm)", "z_abs"}
-_PHASE = {"phase", "phase(z)", "zphz", "phi", "theta", "z_phase", "phase_angle"}
-_FREQ_UNITS = {"hz": 1.0, "khz": 1e3, "MHz": 1e6, "mHz": 1e-3}
-_OHM_UNITS = {"ohm": 1.0, "ω": 1.0, "kohm": 1e3, "kω": 1e3, "Mohm": 1e6, "MOhm": 1e6, "MΩ": 1e6, "mohm": 1e-3,
-              "mΩ": 1e-3}
+from ._eis_common import (complex_parts, eis_dataset, find_columns, guess_delimiter, head_lines, is_number,
+                          looks_like_frequencies, read_rows, read_text, split_fields)
 
 
-def _split_name(raw):
-    """``(normalised name, unit text)`` of one header cell."""
-    text = raw.strip().replace("’", "'").replace("′", "'").replace("″", "''").replace('"', "''")
-    unit = ""
-    match = re.match(r"^(.*?)\s*[\(\[]\s*([^\)\]]*)[\)\]]\s*$", text)
-    if match and match.group(1) and match.group(2).strip().lower() != "z":
-        text, unit = match.group(1), match.group(2)
-    elif "/" in text:
-        text, unit = text.rsplit("/", 1)
-    name = re.sub(r"\s+", "", text).lower()
-    return name, unit.strip()
-
-
-def _scale(unit, table, path, line, column):
-    if not unit:
-        return 1.0
-    for key, factor in table.items():
-        if unit == key or (key.lower() == key and unit.lower() == key and unit not in ("MHz", "mHz")):
-            return factor
-    if unit.lower() in ("deg", "°", "degree", "degrees"):
-        return 1.0
-    raise InputError(path, f"unknown unit '{unit}'", line=line, field=column)
-
-
-def _find(names, accepted):
-    for i, (name, _) in enumerate(names):
-        if name.lstrip("-") in accepted:
-            return i
-    return None
-
-
-def read_csv(path):
-    """Read a plain impedance table (see module docstring) into the canonical EIS Dataset (Hz, ohm)."""
-    path = Path(path)
-    lines = read_text(path)
+def _comments(lines):
+    """``(attrs, index of the first non-comment line)``."""
     attrs, k = {}, 0
     while k < len(lines) and (not lines[k].strip() or lines[k].lstrip().startswith("#")):
         key, sep, value = lines[k].lstrip("# ").partition(":")
@@ -76,51 +44,79 @@ def read_csv(path):
             except ValueError:
                 attrs[f"file_{key}"] = value
         k += 1
+    return attrs, k
+
+
+def _numeric(text):
+    """The fields of a line if it is a row of at least three numbers, else None."""
+    delimiter = guess_delimiter(text.strip())
+    fields = split_fields(text, delimiter)
+    if len(fields) >= 3 and all(is_number(f, delimiter != ",") for f in fields):
+        return fields
+    return None
+
+
+def read_csv(path):
+    """Read a plain impedance table (see module docstring) into the canonical EIS Dataset (Hz, ohm)."""
+    path = Path(path)
+    lines = read_text(path)
+    attrs, k = _comments(lines)
     if k >= len(lines):
         raise InputError(path, "expected a header row naming the columns", line=k)
+    if _numeric(lines[k]):
+        return read_headerless(path)
     header_line = k + 1
-    header = lines[k]
-    delimiter = "\t" if "\t" in header else ";" if ";" in header else ","
-    raw_names = next(csv.reader([header], delimiter=delimiter))
-    names = [_split_name(n) for n in raw_names]
-    i_f, i_re, i_im = _find(names, _FREQ), _find(names, _REAL), _find(names, _IMAG)
-    i_mod, i_ph = _find(names, _MOD), _find(names, _PHASE)
-    if i_f is None:
-        raise InputError(path, f"expected a frequency column (frequency, freq, f) in {raw_names}",
-                         line=header_line, field="frequency")
-    polar = i_re is None or i_im is None
-    if polar and (i_mod is None or i_ph is None):
-        missing = "Z'" if i_re is None else "Z''"
-        raise InputError(path, f"expected columns Z' and Z'' (or |Z| and phase) in {raw_names}",
-                         line=header_line, field=missing)
-    f_scale = _scale(names[i_f][1], _FREQ_UNITS, path, header_line, raw_names[i_f])
-    if polar:
-        cols = (i_f, i_mod, i_ph)
-        scales = (f_scale, _scale(names[i_mod][1], _OHM_UNITS, path, header_line, raw_names[i_mod]), 1.0)
-        rad = names[i_ph][1].lower().startswith("rad")
-        sign = -1.0 if names[i_ph][0].startswith("-") else 1.0
-    else:
-        cols = (i_f, i_re, i_im)
-        scales = (f_scale, _scale(names[i_re][1], _OHM_UNITS, path, header_line, raw_names[i_re]),
-                  _scale(names[i_im][1], _OHM_UNITS, path, header_line, raw_names[i_im]))
-        sign = -1.0 if names[i_im][0].startswith("-") else 1.0
-    comma = delimiter != ","
-    rows, numbers = [], []
-    for j in range(header_line, len(lines)):
-        if not lines[j].strip() or lines[j].lstrip().startswith("#"):
-            continue
-        fields = next(csv.reader([lines[j]], delimiter=delimiter))
-        if len(fields) < len(raw_names) and len(fields) <= max(cols):
-            raise InputError(path, f"expected {len(raw_names)} columns, got {len(fields)} (truncated?)", line=j + 1)
-        rows.append([number(fields[c], path, j + 1, raw_names[c], comma) * s for c, s in zip(cols, scales)])
-        numbers.append(j + 1)
-    if not rows:
-        raise InputError(path, "no data rows after the header", line=header_line)
-    data = np.array(rows)
-    if polar:
-        phase = sign * (data[:, 2] if rad else np.deg2rad(data[:, 2]))
-        z = data[:, 1] * np.exp(1j * phase)
-        zr, zi = z.real, z.imag
-    else:
-        zr, zi = data[:, 1], sign * data[:, 2]
-    return eis_dataset(path, data[:, 0], zr, zi, "eis-csv", numbers, **attrs)
+    delimiter = guess_delimiter(lines[k]) or ","
+    raw_names = split_fields(lines[k], delimiter)
+    layout = find_columns(path, raw_names, header_line)
+    data, numbers = read_rows(path, lines, header_line, layout, delimiter, delimiter != ",")
+    zr, zi = complex_parts(data, layout)
+    return eis_dataset(path, data[:, 0], zr, zi, "eis-csv", numbers,
+                       file_sign_convention=layout["convention"], **attrs)
+
+
+def read_headerless(path):
+    """Read a header-less table of f (Hz), Z' (ohm), Z'' or -Z'' (ohm, sign decided from the data)."""
+    path = Path(path)
+    lines = read_text(path)
+    attrs, k = _comments(lines)
+    if k >= len(lines) or not _numeric(lines[k]):
+        raise InputError(path, "expected rows of three numbers: frequency (Hz), Z' (ohm), Z'' (ohm)", line=k + 1)
+    delimiter = guess_delimiter(lines[k].strip())
+    layout = {"cols": (0, 1, 2), "scales": (1.0, 1.0, 1.0), "width": 3}
+    data, numbers = read_rows(path, lines, k, layout, delimiter, delimiter != ",")
+    minus = np.mean(data[:, 2] > 0) > 0.5
+    return eis_dataset(path, data[:, 0], data[:, 1], -data[:, 2] if minus else data[:, 2], "eis-csv-headerless",
+                       numbers, file_sign_convention="-Z''" if minus else "Z''", sign_decided_from_data=True, **attrs)
+
+
+def _specific(path, head):
+    """Whether a vendor-specific EIS text format claims the file (those are tried before plain tables)."""
+    from . import eis_autolab, eis_chi, eis_par, eis_zview
+
+    return any(p(path, head) for m in (eis_autolab, eis_chi, eis_par, eis_zview) for p in m.SNIFF.values())
+
+
+def _is_table(path, head):
+    try:
+        lines = [t for t in head_lines(head, 12) if not t.lstrip().startswith("#")]
+        if len(lines) < 4 or _numeric(lines[0]) or _specific(path, head):
+            return False
+        delimiter = guess_delimiter(lines[0]) or ","
+        find_columns(path, split_fields(lines[0], delimiter), 1)
+        return all(_numeric(t) or len(split_fields(t, delimiter)) >= 2 for t in lines[1:4])
+    except Exception:
+        return False
+
+
+def _is_headerless(path, head):
+    try:
+        lines = [t for t in head_lines(head, 400) if not t.lstrip().startswith("#")]
+        if len(lines) < 5 or not all(_numeric(t) for t in lines[:-1]):
+            return False
+        return looks_like_frequencies([float(_numeric(t)[0].replace(",", ".")) for t in lines[:-1]])
+    except Exception:
+        return False
+
+
+SNIFF = {"eis-csv": _is_table, "eis-csv-headerless": _is_headerless}

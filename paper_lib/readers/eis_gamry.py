@@ -1,17 +1,20 @@
 """Gamry Framework ``.DTA`` impedance files (EXPLAIN format, ``ZCURVE TABLE`` block).
 
-``Zimag`` is stored with its true sign (negative for a capacitive arc) and kept as it is. Tab
-separated; a decimal comma (European Windows locales) is accepted.
+Potentiostatic (``TAG EISPOT``) and galvanostatic (``TAG EISGALV``) EIS share the layout; ``attrs
+["control"]`` says which. ``Zimag`` is stored with its true sign (negative for a capacitive arc) and
+kept as it is (``file_sign_convention = "Z''"``). Tab separated; a decimal comma (European Windows
+locales) is accepted. A table ended by ``EXPERIMENTABORTED`` gives the points measured until then.
 """
 
 from pathlib import Path
 
 from ..errors import InputError
-from ._eis_common import eis_dataset, number, read_text, temperature_from_text
+from ._eis_common import eis_dataset, head_lines, number, read_text, temperature_from_text
 
 _FACTS = {"TAG": "technique", "TITLE": "title", "PSTAT": "instrument", "DATE": "date", "TIME": "time",
           "AREA": "electrode_area_file_cm2", "VAC": "ac_amplitude_mV_rms", "FREQINIT": "initial_frequency_Hz",
           "FREQFINAL": "final_frequency_Hz", "PTSPERDEC": "points_per_decade"}
+_CONTROL = {"EISPOT": "potentiostatic", "EISGALV": "galvanostatic"}
 _QUANTS = {"AREA", "VAC", "FREQINIT", "FREQFINAL", "PTSPERDEC"}
 
 
@@ -28,7 +31,9 @@ def read_dta(path):
         if key == "ZCURVE" and len(fields) > 1 and fields[1].strip() == "TABLE":
             start = k
             break
-        if key in _FACTS and len(fields) > 2:
+        if key == "TAG" and len(fields) > 1:
+            attrs["technique"] = fields[1].strip()
+        elif key in _FACTS and len(fields) > 2:
             value = fields[2].strip()
             attrs[_FACTS[key]] = number(value, path, k + 1, key) if key in _QUANTS else value
         if key == "NOTES":
@@ -61,7 +66,9 @@ def read_dta(path):
                              line=k + 1)
         values = [number(fields[i], path, k + 1, names[i]) for i in columns]
         freq.append(values[0]), zr.append(values[1]), zi.append(values[2]), numbers.append(k + 1)
-    return eis_dataset(path, freq, zr, zi, "gamry-dta", numbers, instrument_software="Gamry Framework", **attrs)
+    control = _CONTROL.get(attrs.get("technique", ""))
+    return eis_dataset(path, freq, zr, zi, "gamry-dta", numbers, instrument_software="Gamry Framework",
+                       control=control, file_sign_convention="Z''", **attrs)
 
 
 def _int(text):
@@ -69,3 +76,15 @@ def _int(text):
         return int(text.strip())
     except ValueError:
         return 0
+
+
+def _is_eis_dta(path, head):
+    """A Gamry EXPLAIN file whose tag is an EIS technique or that holds a ZCURVE table."""
+    lines = head_lines(head, 3)
+    if not lines or lines[0].strip() != "EXPLAIN":
+        return False
+    tag = lines[1].split("\t")[1].strip() if len(lines) > 1 and lines[1].startswith("TAG\t") else ""
+    return tag.startswith("EIS") or b"ZCURVE\tTABLE" in head
+
+
+SNIFF = {"gamry-dta": _is_eis_dta}

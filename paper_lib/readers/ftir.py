@@ -266,3 +266,38 @@ def read_csv_ir(path, quantity=None):
         attrs["quantity_guessed"] = True
         attrs["source_yunits"] = "none (guessed %T)" if quantity == "transmittance" else "none (guessed absorbance)"
     return spectrum(x, y, quantity, attrs)
+
+
+def _is_jcamp_ir(path, head):
+    """``##JCAMP-DX`` (or ``##TITLE``) with an infrared data type or 1/CM x units."""
+    text = head.decode("latin-1", "replace").upper().replace(" ", "")
+    if not text.lstrip().startswith(("##TITLE", "##JCAMP")) or "##JCAMP" not in text:
+        return False
+    return "##DATATYPE=INFRARED" in text or "##DATATYPE=IR" in text or (
+        "##DATATYPE=" not in text and any(f"##XUNITS={u.replace(' ', '')}" in text for u in _XUNITS))
+
+
+def _is_ftir_csv(path, head):
+    """Two columns, first a wavenumber axis within 100..15000 cm^-1, second %T/absorbance-like."""
+    text = head.decode("latin-1", "replace")
+    if text.lstrip().upper().startswith(("#FORMAT", "##")):  # EMSA/MSA or JCAMP-DX
+        return False
+    lines = [l.strip() for l in text.splitlines()[:-1] if l.strip() and not l.lstrip().startswith("#")][:60]
+    if len(lines) < 6:
+        return False
+    if not _NUMBER.match(_split(lines[0], _delimiter(lines[1:]))[0].replace(",", ".")):
+        cells = _split(lines[0], _delimiter(lines[1:]))
+        if len(cells) != 2 or _quantity_from_header(cells[1])[0] is None:
+            return False
+        lines = lines[1:]
+    delimiter, x = _delimiter(lines), []
+    for line in lines:
+        cells = [c.strip('"').replace(",", ".") if delimiter != "," else c.strip('"') for c in _split(line, delimiter)]
+        if len(cells) != 2 or not all(_NUMBER.match(c) for c in cells):
+            return False
+        x.append(float(cells[0]))
+    steps = np.diff(x)
+    return 100 <= min(x) and max(x) <= 15000 and (np.all(steps > 0) or np.all(steps < 0))
+
+
+SNIFF = {"jcamp-ir": _is_jcamp_ir, "ftir-csv": _is_ftir_csv}

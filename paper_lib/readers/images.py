@@ -149,3 +149,11 @@ def read_tiff(path, pixel_size_nm=None):
         {"intensity": variable(("y", "x"), data.astype(float), "a.u.", "grey value")},
         {"y": variable("y", (np.arange(ny) + 0.5) * scale, unit, "y (down)"),
          "x": variable("x", (np.arange(nx) + 0.5) * scale, unit, "x")}, attrs)
+
+
+def is_tiff(path, head):
+    """SNIFF predicate: the TIFF/BigTIFF byte-order mark and magic number (II*\\0, MM\\0*, II+\\0, MM\\0+)."""
+    return bytes(head[:4]) in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+
+
+SNIFF = {"tiff-image": is_tiff}

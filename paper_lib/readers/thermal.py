@@ -191,3 +191,72 @@ def read_netzsch(path, exo=None):
                                  field=names[j])
             data_vars["heat_flow"] = variable(dim, col, units, f"heat flow ({attrs['dsc_sign']})")
     return make_dataset(data_vars, coords, attrs)
+
+
+def is_netzsch(path, head):
+    """SNIFF predicate: a Proteus export starts with '#EXPORTTYPE' / '#FORMAT:NETZSCH' or has a '##Temp' header."""
+    try:
+        text = head[:8192].decode("latin-1")
+        return text.lstrip("\ufeffï»¿").startswith("#EXPORTTYPE") or "#FORMAT:NETZSCH" in text.upper() \
+            or any(line.startswith(("##Temp", "##Time")) for line in text.splitlines())
+    except Exception:
+        return False
+
+
+SNIFF = {"netzsch-txt": is_netzsch}
+
+
+def thermal_dataset(path, columns, attrs, mass_mg=None, where=None):
+    """The Dataset :func:`read_netzsch` returns, from columns of another vendor's export.
+
+    ``columns``: ``{role: (values, unit, field)}`` with role "temperature" (unit degC or K), "time"
+    (min or s), "mass" (% or mg) and/or "heat_flow" (mW/mg, W/g, or mW); ``field`` names the column
+    for errors. ``attrs`` must hold ``kind`` and ``dsc_sign``; ``mass_mg`` (sample mass, mg) converts
+    mg and mW. ``where`` is a dict ``{field: line}`` for error messages. Dimension ``temperature``
+    (degC) with ``time`` (min) as second coordinate, or ``time`` alone; ``mass`` in % of the sample
+    mass, ``heat_flow`` in mW/mg (= W/g).
+    """
+    where = where or {}
+    dim = "temperature" if "temperature" in columns else "time"
+    data_vars, coords = {}, {}
+    if mass_mg is not None:
+        attrs["sample_mass_mg"] = float(mass_mg)
+    for role, (values, unit, field) in columns.items():
+        col = np.asarray(values, dtype=float)
+        line = where.get(field)
+        if role == "temperature":
+            if unit not in ("degC", "K"):
+                raise InputError(path, f"expected a temperature in °C or K, got {unit!r}", line=line, field=field)
+            coords["temperature"] = variable(dim, col - 273.15 if unit == "K" else col, "degC", "sample temperature")
+        elif role == "time":
+            if unit not in ("min", "s"):
+                raise InputError(path, f"expected a time in min or s, got {unit!r}", line=line, field=field)
+            coords["time"] = variable(dim, col / 60.0 if unit == "s" else col, "min", "time")
+        elif role == "mass":
+            if unit == "mg":
+                if not mass_mg:
+                    raise InputError(path, "a mass column in mg needs the sample mass in the header", field=field)
+                col = 100.0 * col / mass_mg
+            elif unit != "%":
+                raise InputError(path, f"expected mass in '%' or 'mg', got {unit!r}", line=line, field=field)
+            data_vars["mass"] = variable(dim, col, "%", "mass (% of initial)")
+        elif role == "heat_flow":
+            if unit == "mW":
+                if not mass_mg:
+                    raise InputError(path, "a heat-flow column in mW needs the sample mass in the header", field=field)
+                col = col / mass_mg
+            elif unit not in ("mW/mg", "W/g"):
+                raise InputError(path, f"expected heat flow in 'mW', 'mW/mg' or 'W/g', got {unit!r}", line=line,
+                                 field=field)
+            data_vars["heat_flow"] = variable(dim, col, "mW/mg", f"heat flow ({attrs['dsc_sign']})")
+    return make_dataset(data_vars, coords, attrs)
+
+
+def degree_unit(text):
+    """Normalise a vendor's temperature/other unit: '°C', 'øC' (DOS code page), 'ºC', 'C' -> 'degC'."""
+    unit = text.strip().replace("µ", "u").replace("μ", "u")
+    if unit in ("°C", "øC", "ºC", "C", "�C", "degC", "Â°C"):
+        return "degC"
+    if unit in ("W/g", "W g^-1", "Wg^-1", "W/g^1", "W·g^-1"):
+        return "W/g"
+    return unit

@@ -313,3 +313,41 @@ def _convert(ds, target):
             out[name] = out[name] * factor
             out[name].attrs.update(ds[name].attrs, units=target)
     return out
+
+
+_NOT_XRD = ("potential", "current/a", "netzsch", "#exporttype", "temp./", "voltammetry", "freq", "wavenumber",
+            "#format", "mass/")
+
+
+def _is_xy(path, head):
+    """Two or three numeric columns whose first is a plausible 2θ axis (0-180°, ascending or
+    descending, evenly spaced within 1 %), so that EIS or IR tables are not taken for XRD."""
+    text = head.decode("latin-1", "replace")
+    if any(word in text.lower() for word in _NOT_XRD):
+        return False
+    rows = []
+    for line in text.splitlines()[:-1][:400]:
+        line = line.strip()
+        if not line or line.startswith(_COMMENT):
+            continue
+        try:
+            values = [float(f) for f in _SPLIT.split(line) if f]
+        except ValueError:
+            if rows:
+                return False
+            continue
+        rows.append(values)
+    if len(rows) < 5 or len({len(r) for r in rows}) != 1 or len(rows[0]) not in (2, 3):
+        return False
+    x = np.array([r[0] for r in rows])
+    steps = np.diff(x)
+    if not (0 < x.min() and x.max() < 180) or not (np.all(steps > 0) or np.all(steps < 0)):
+        return False
+    return bool(np.ptp(steps) <= 0.01 * abs(np.median(steps)) + 1e-9)
+
+
+def _is_xrdml(path, head):
+    return b"<xrdMeasurements" in head and head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+SNIFF = {"xy": _is_xy, "xrdml": _is_xrdml}
