@@ -401,8 +401,11 @@ def test_fig4_runs_on_a_labs_real_jpk_force_map(tmp_path):
     assert "not the article's" in json.dumps(record["remarks"])
 
 
-def test_figS11_defaults_adapt_to_a_labs_temperatures_and_flag_a_poor_fit(tmp_path):
-    """The issue's case: a BioLogic export of a real cell at 25 degC, the notebook's default shown_C."""
+def test_figS11_defaults_adapt_to_a_labs_temperatures_and_fit_its_open_arc(tmp_path):
+    """The issue's case: a BioLogic export of a real cell at 25 degC, the notebook's default shown_C. Its
+    arc closes on the real axis with no spike below: the blocking-electrode circuits miss it, the open
+    arc fits it, and the notebook says how R was taken. A spectrum that drifts while it is measured is
+    reported by its lin-KK test."""
     user = one_measurement_manifest(tmp_path, "eis", "film", REAL / "exampleDataBioLogic.mpt",
                                     "{temperature_C: 25, thickness_mm: 1.0, area_cm2: 0.785}", fmt="biologic-mpt",
                                     mid="film-25C")
@@ -411,13 +414,22 @@ def test_figS11_defaults_adapt_to_a_labs_temperatures_and_flag_a_poor_fit(tmp_pa
     nb = papermill("figS11", out, eis_manifest=str(user), sample="film", temperature_C=25)
     text = text_of(nb)
     assert "none of shown_C = [30, 60, 90, 120] was measured; the third panel shows [25.0] degC" in text
-    assert "residual check FLAGGED" in text
+    assert "(chosen: arc-nospike); residual check passes" in text and "lin-KK test passes" in text
     remarks = json.loads((out / "claims" / "figS11.json").read_text())["remarks"]
-    assert [r["topic"] for r in remarks] == ["Fit quality"] and "not to be trusted" in remarks[0]["text"]
+    assert [r["topic"] for r in remarks] == ["Checks", "Circuit"] and "not blocking" in remarks[1]["text"]
     again = tmp_path / "again"
     again.mkdir()
     stderr = papermill_fails("figS11", again, eis_manifest=str(user), sample="film", temperature_C=30)
     assert "set 'temperature_C' to one of [25.0] degC" in stderr
+    drifting = one_measurement_manifest(tmp_path, "eis", "drift", _drifting_spectrum(tmp_path / "drift.csv"),
+                                        "{temperature_C: 30, thickness_mm: 1.0, area_cm2: 0.785}", fmt="eis-csv",
+                                        mid="drift-30C")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    text = text_of(papermill("figS11", bad, eis_manifest=str(drifting), sample="drift"))
+    assert "lin-KK test FAILS" in text
+    topics = [r["topic"] for r in json.loads((bad / "claims" / "figS11.json").read_text())["remarks"]]
+    assert "Kramers-Kronig" in topics
 
 
 def _drifting_spectrum(path):

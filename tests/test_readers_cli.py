@@ -36,6 +36,7 @@ KNOWN = {
     "eis/exampleDataBioLogic.mpr": "biologic-mpr",
     "eis/exampleDataCHInstruments.txt": "chi-eis",
     "eis/exampleDataGamryABORT.DTA": "gamry-dta",
+    "eis/exampleDataIvium.idf": "ivium-idf",
     "eis/exampleDataParstat.txt": "parstat-txt",
     "eis/exampleDataPowersuite.txt": "powersuite-txt",
     "eis/exampleDataVersaStudio.par": "versastudio-par",

@@ -28,6 +28,7 @@ FORMATS = {
     "powersuite-txt": ("eis_par", "read_powersuite"),
     "autolab-nova": ("eis_autolab", "read_nova"),
     "zahner-ism": ("eis_zahner", "read_ism"),
+    "ivium-idf": ("eis_ivium", "read_idf"),
     "bruker": ("nmr", "read_bruker"),
     "varian": ("nmr", "read_varian"),
     "jcamp-nmr": ("nmr", "read_jcamp"),
@@ -66,7 +67,7 @@ _BY_SUFFIX = {".mpt": "biologic-mpt", ".mpr": "biologic-mpr", ".dta": "gamry-dta
               ".xrdml": "xrdml", ".tif": "tiff-image", ".tiff": "tiff-image", ".msa": "msa", ".emsa": "msa",
               ".ndax": "neware-ndax", ".nda": "neware-ndax", ".vms": "vamas",
               ".jpk-force-map": "jpk-force-map", ".jpk-qi-data": "jpk-force-map", ".gsf": "gwyddion-gsf",
-              ".par": "versastudio-par", ".ism": "zahner-ism", ".dm3": "gatan-dm", ".dm4": "gatan-dm",
+              ".par": "versastudio-par", ".ism": "zahner-ism", ".idf": "ivium-idf", ".dm3": "gatan-dm", ".dm4": "gatan-dm",
               ".ras": "rigaku-ras", ".rasx": "rigaku-rasx"}
 _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("neb", ".extxyz"): "neb-extxyz", ("neb", ".xyz"): "neb-extxyz",
@@ -86,7 +87,7 @@ KINDS_OF = {"biologic-mpt": ("eis",) + CYCLER_KINDS, "biologic-mpr": ("eis",) + 
             "jpk-force-map": ("afm-force-map",), "gwyddion-gsf": ("afm-topography",),
             **{f: ("eis",) for f in ("gamry-dta", "zview-z", "eis-csv", "eis-csv-headerless", "chi-eis", "zplotw",
                                      "versastudio-par", "parstat-txt", "powersuite-txt", "autolab-nova",
-                                     "zahner-ism")},
+                                     "zahner-ism", "ivium-idf")},
             **{f: ("ftir",) for f in ("jcamp-ir", "ftir-csv", "bruker-opus", "galactic-spc")},
             **{f: ("xrd",) for f in ("xy", "xrdml", "bruker-raw", "rigaku-ras", "rigaku-rasx")},
             **{f: ("tga", "dsc") for f in ("netzsch-txt", "ta-txt", "mettler-stare")},
@@ -96,7 +97,7 @@ KINDS_OF = {"biologic-mpt": ("eis",) + CYCLER_KINDS, "biologic-mpr": ("eis",) + 
 GENERIC = ("eis-csv", "eis-csv-headerless", "cycler-csv", "ftir-csv", "xy", "xps-csv")
 # Modules holding a SNIFF dict {format: test(path, head) -> bool}.
 _SNIFF_MODULES = ("_sniff", "eis_biologic", "eis_gamry", "eis_zview", "eis_csv", "eis_chi", "eis_par", "eis_autolab",
-                  "eis_zahner", "nmr", "xrd", "xrd_bruker", "xrd_rigaku", "ftir", "ftir_opus", "ftir_spc",
+                  "eis_zahner", "eis_ivium", "nmr", "xrd", "xrd_bruker", "xrd_rigaku", "ftir", "ftir_opus", "ftir_spc",
                   "thermal", "thermal_ta", "thermal_mettler", "images", "gatan_dm", "eels")
 
 

@@ -30,18 +30,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from .thermal import degree_unit, thermal_dataset
+from .thermal import _decode, degree_unit, thermal_dataset
 
 _COLUMN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _RAMP = re.compile(r"Ramp\s+(-?[\d.]+)\s*\S*C/min", re.I)
-
-
-def _decode(path):
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 def is_ta(path, head):
