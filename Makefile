@@ -15,13 +15,17 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: figures test env test-env data benchmark clean-env lock
+.PHONY: figures test env test-env data benchmark clean-env lock fuzz
 
 figures: $(VENV)/.figures-env
 	$(VPY) -m paper_lib.build --jobs $(JOBS) $(if $(FORCE),--force,) $(NOTEBOOKS)
 
 test: $(VENV)/.test-env
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+# Long fuzzing of every reader (tests/fuzzing.py): FUZZ_EXAMPLES mutants per format (make test runs 200).
+fuzz: $(VENV)/.test-env
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),20000) $(VPY) -m pytest -p no:cacheprovider tests/test_fuzz_readers.py
 
 env: $(VENV)/.figures-env
 test-env: $(VENV)/.test-env

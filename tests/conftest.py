@@ -16,3 +16,11 @@ def skip_or_fail(reason):
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(f"{reason} (skipped outside CI only)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The counts of the reader fuzzing (tests/fuzzing.py), when it ran in this session."""
+    import sys
+
+    if "fuzzing" in sys.modules:
+        sys.modules["fuzzing"].terminal_summary(terminalreporter)

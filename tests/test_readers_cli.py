@@ -116,3 +116,15 @@ def test_the_command_line(tmp_path):
     assert "frequency: 10 .. 10000 (31 points) Hz" in proc.stdout
     assert "file_sign_convention: Z''" in proc.stdout and "kind: eis" in proc.stdout
     assert "notes.txt: the content matches no known format (tried " in proc.stdout
+
+
+def test_every_reference_measurement_is_sniffed_as_its_manifest_says():
+    """All 219 measurements of the reference dataset: the content gives the format their manifest names."""
+    from paper_lib import manifest, paths
+
+    checked = 0
+    for path in sorted((paths.ROOT / "data" / "manifests").glob("*.yaml")):
+        for m in manifest.load(path).measurements:
+            assert m.format and sniff(m.path, m.kind) == m.format, (path.name, m.id)
+            checked += 1
+    assert checked >= 200

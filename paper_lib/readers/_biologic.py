@@ -1,11 +1,25 @@
-"""Shared pieces of the BioLogic EC-Lab readers: the ``.mpt`` header and tab-separated fields."""
+"""Shared pieces of the BioLogic EC-Lab readers: the ``.mpt`` header, tab-separated fields and the
+``.mpr`` module layout checked before galvani parses it."""
 
+import io
 import re
+from pathlib import Path
 
 from ..errors import InputError
 
 _HEADER_FACTS = {"Run on channel": "channel", "Device": "instrument", "Acquisition started on": "started",
                  "Electrode surface area": "electrode_area", "Comments": "comments"}
+
+
+def read_bytes(path, what):
+    """The file's bytes; InputError naming ``what`` was expected for a folder or unreadable file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, f"not a file: expected {what}")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read it ({exc.strerror}): expected {what}") from None
 
 
 def mpt_header(path, lines):
@@ -34,14 +48,37 @@ def split_fields(text):
     return fields
 
 
+def _check_modules(path, raw):
+    """The ``.mpr`` magic, and every module's declared length within the file (galvani reads a
+    module's declared length in one piece, so a corrupt length would allocate up to 4 GB)."""
+    from galvani import BioLogic
+
+    if not raw.startswith(BioLogic.MPR_MAGIC):
+        raise InputError(path, "expected a BioLogic .mpr file starting with 'BIO-LOGIC MODULAR FILE'", line=1)
+    stream = io.BytesIO(raw)
+    stream.seek(len(BioLogic.MPR_MAGIC))
+    try:
+        for k, module in enumerate(BioLogic.read_VMP_modules(stream, read_module_data=False), start=1):
+            if module["offset"] + int(module["length"]) > len(raw):
+                name = bytes(module["shortname"]).decode("latin-1").strip()
+                raise InputError(path, f"module {k} ('{name}') declares {int(module['length'])} bytes but "
+                                       f"{len(raw) - module['offset']} follow (truncated or corrupt)",
+                                 field=f"module {k} length")
+    except (ValueError, OSError) as exc:
+        raise InputError(path, f"galvani cannot read the module headers: expected 'MODULE' blocks ({exc})") from None
+
+
 def open_mpr(path):
     """An EC-Lab ``.mpr`` file opened with :class:`galvani.BioLogic.MPRfile`; bad files named."""
     from galvani.BioLogic import MPRfile
 
+    raw = read_bytes(path, "a BioLogic .mpr file")
+    _check_modules(path, raw)
     try:
-        mpr = MPRfile(str(path))
-    except (ValueError, AssertionError, OSError, NotImplementedError, KeyError) as exc:
-        raise InputError(path, f"expected a BioLogic .mpr file that galvani can read ({exc})") from None
+        mpr = MPRfile(io.BytesIO(raw))
+    except (ValueError, AssertionError, OSError, NotImplementedError, KeyError, IndexError, TypeError) as exc:
+        raise InputError(path, f"galvani cannot read it: expected a BioLogic .mpr file ({type(exc).__name__}: "
+                               f"{str(exc)[:200]})") from None
     if mpr.data.size == 0:
         raise InputError(path, "no data points in the 'VMP data' module")
     return mpr

@@ -9,6 +9,7 @@ stored with its sign; ``"-Z''"``: -Im Z stored; ``"phase(Z)"``/``"-phase(Z)"``: 
 
 import csv
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -38,9 +39,19 @@ def decode(raw):
         return raw.decode("latin-1")
 
 
+def read_bytes(path):
+    """The bytes of ``path``; a folder or an unreadable file is an :class:`InputError`."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError(path, "expected a file, got a folder") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
 def read_text(path):
     """The lines of a text export (UTF-8, else Latin-1 as EC-Lab and Gamry write on Windows)."""
-    return decode(path.read_bytes()).splitlines()
+    return decode(read_bytes(path)).splitlines()
 
 
 def head_lines(head, n=40):

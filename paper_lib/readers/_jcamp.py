@@ -9,6 +9,7 @@ with a Y-check value repeated at the start of each DIF line). nmrglue decodes bo
 to the next one, so comments are removed first, on a temporary copy.
 """
 
+import math
 import tempfile
 import warnings
 from pathlib import Path
@@ -78,13 +79,16 @@ def label(dic, *keys):
 
 
 def number(path, dic, key, required=True, shown=None):
-    """The label's value as a float; InputError naming the field when missing or not a number."""
+    """The label's value as a float; InputError naming the field when missing, not a number or not finite."""
     text = label(dic, key)
     if text is None:
         if required:
             raise InputError(path, f"expected JCAMP-DX label '##{shown or key}='", field=shown or key)
         return None
     try:
-        return float(text.split()[0])
+        value = float(text.split()[0])
     except (ValueError, IndexError):
         raise InputError(path, f"expected a number, got {text!r}", field=shown or key) from None
+    if not math.isfinite(value):
+        raise InputError(path, f"expected a finite number, got {text!r}", field=shown or key)
+    return value

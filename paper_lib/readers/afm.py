@@ -17,6 +17,7 @@ to 1), NUL padding to a multiple of 4 bytes, then XRes x YRes little-endian floa
 """
 
 import math
+import struct
 import zipfile
 from pathlib import Path
 
@@ -34,18 +35,37 @@ _COLUMNS = {"force": ("force", "N", "force"),
             "time": ("time", "s", "time")}
 
 
+# what the zipfile module raises on a corrupt archive (central directory, versions, size fields)
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError, struct.error, OverflowError)
+
+
 # ---------------------------------------------------------------- JPK force maps
 
 def _check_jpk_zip(path):
+    """A readable zip with the JPK layout, whose declared unpacked size is bounded (:func:`unzipped_size_ok`)."""
     if not path.is_file():
         raise InputError(path, "file does not exist: expected a JPK force map (.jpk-force-map)")
-    if not zipfile.is_zipfile(path):
-        raise InputError(path, "not a zip archive: expected a JPK force map (.jpk-force-map)")
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        if "header.properties" not in names or not any(n.startswith("index/") for n in names):
-            raise InputError(path, "a zip archive, but not a JPK force map: expected 'header.properties' "
-                                   "and 'index/<n>/' curve folders")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except ZIP_ERRORS as exc:
+        raise InputError(path, f"not a zip archive: expected a JPK force map (.jpk-force-map) ({exc})") from None
+    names = {info.filename for info in infos}
+    if "header.properties" not in names or not any(n.startswith("index/") for n in names):
+        raise InputError(path, "a zip archive, but not a JPK force map: expected 'header.properties' "
+                               "and 'index/<n>/' curve folders")
+    unzipped_size_ok(path, infos)
+
+
+def unzipped_size_ok(path, infos, ratio=200, floor=64 * 2 ** 20):
+    """InputError when the members declare more than ``ratio`` x the file size (+ ``floor`` bytes)
+    unpacked: a corrupt or hostile size field must not make the reader allocate without bound."""
+    declared = sum(info.file_size for info in infos)
+    bound = ratio * path.stat().st_size + floor
+    if declared > bound:
+        biggest = max(infos, key=lambda info: info.file_size)
+        raise InputError(path, f"the zip members declare {declared} bytes unpacked, more than {bound} "
+                               f"({ratio} x the file size + {floor}): corrupt size fields?", field=biggest.filename)
 
 
 def _load(path):
@@ -64,9 +84,12 @@ def _load(path):
 
 
 def _metadata(path, md, key):
+    from afmformats.errors import MissingMetaDataError
+    from afmformats.meta import MetaDataMissingError
+
     try:
         return md[key]
-    except BaseException:  # afmformats raises its own BaseException subclasses
+    except (KeyError, MetaDataMissingError, MissingMetaDataError):  # afmformats' are BaseExceptions
         raise InputError(path, f"missing metadata '{key}'", field=key) from None
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import cycler
 from ..errors import InputError
-from ._biologic import mpt_header, open_mpr
+from ._biologic import mpt_header, open_mpr, read_bytes
 from ._eis_common import read_text
 
 VOLTAGE = ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ecell>/V")
@@ -55,6 +55,11 @@ def from_columns(path, columns, technique, fmt, **attrs):
         attrs["current_from"] = f"change of {charge_name} over each interval (the file has no current column)"
     else:
         raise InputError(path, f"expected a current column, one of {list(CURRENT)}, in {names}", field="I/mA")
+    for name, values in (("time/s", t), (voltage, columns[voltage]), (current_name or charge_name, current)):
+        bad = np.flatnonzero(~np.isfinite(np.asarray(values, float)))
+        if bad.size:
+            raise InputError(path, f"expected finite values, got {np.asarray(values)[bad[0]]} in record {bad[0] + 1}",
+                             field=name)
     sweep = _is_sweep(technique)
     step = np.asarray(columns["Ns"], int) + 1 if "Ns" in names else None
     ds = cycler.dataset(t, np.asarray(columns[voltage], float), current, charge_mAh=charge, step=step,
@@ -73,6 +78,7 @@ def read_mpt(path):
     import pandas as pd
 
     path = Path(path)
+    read_bytes(path, "an EC-Lab .mpt text export")
     lines = read_text(path)
     if not lines or lines[0].strip() != "EC-Lab ASCII FILE":
         raise InputError(path, "expected 'EC-Lab ASCII FILE'", line=1)
@@ -95,15 +101,16 @@ def read_mpt(path):
 
 
 def _check_numeric(path, frame, n_header):
-    """Every value a number: else name the first bad line and column."""
+    """Every value a finite number: else name the first bad line and column."""
+    import pandas as pd
+
     for column in frame.columns:
         values = frame[column]
-        if values.dtype.kind not in "fiu" or values.isna().any():
-            import pandas as pd
-
-            bad = pd.to_numeric(values, errors="coerce").isna()
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(path, f"expected a number, got {values.iloc[row]!r} (truncated or garbled row?)",
+        numbers = values if values.dtype.kind in "fiu" else pd.to_numeric(values, errors="coerce")
+        bad = ~np.isfinite(numbers.to_numpy(float))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(path, f"expected a number, got {str(values.iloc[row])!r} (not finite, truncated or garbled row?)",
                              line=n_header + 1 + row, field=column)
 
 

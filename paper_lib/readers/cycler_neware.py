@@ -24,6 +24,7 @@ def read_ndax(path):
     import NewareNDA
 
     path = Path(path)
+    _check_container(path)
     try:
         frame = NewareNDA.read(str(path))
     except Exception as exc:  # NewareNDA raises bare Exceptions, zip and struct errors on bad files
@@ -40,6 +41,25 @@ def read_ndax(path):
     return cycler.dataset(t, frame["Voltage"].to_numpy(float), i, step=frame["Step"].to_numpy(int), charge_mAh=charge,
                           attrs={"format": "neware-ndax", "instrument_software": "Neware BTS",
                                  "file_cycles": int(frame["Cycle"].max()) if "Cycle" in frame else 0})
+
+
+def _check_container(path):
+    """A file; for ``.ndax`` a readable zip whose declared unpacked size is bounded (NewareNDA
+    unpacks its members into a temporary folder)."""
+    import zipfile
+
+    from .afm import ZIP_ERRORS, unzipped_size_ok
+
+    if not path.is_file():
+        raise InputError(path, "not a file: expected a Neware .ndax/.nda file")
+    if path.suffix.lower() != ".ndax":
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except ZIP_ERRORS as exc:
+        raise InputError(path, f"not a readable zip archive ({exc}): expected a Neware .ndax file") from None
+    unzipped_size_ok(path, infos)
 
 
 def _test_time(frame):

@@ -84,8 +84,14 @@ def _seconds(column, path, line0, field):
     return durations.dt.total_seconds().to_numpy(float)
 
 
+def _require_file(path, what):
+    if not path.is_file():
+        raise InputError(path, f"not a file: expected {what}")
+
+
 def _head(path, n=200):
     """The first ``n`` lines of a text file (UTF-8, else Latin-1)."""
+    _require_file(path, "a cycler record table (CSV or tab-separated text)")
     with open(path, "rb") as handle:
         raw = b"".join(handle.readline() for _ in range(n))
     try:
@@ -140,6 +146,7 @@ def read_records(path):
 def read_chi(path):
     """Read a CH Instruments CV/LSV text export into the canonical cycler Dataset (s, V, mA)."""
     path = Path(path)
+    _require_file(path, "a CH Instruments text export")
     lines = read_text(path)
     start = next((k for k, t in enumerate(lines) if t.strip().lower().startswith("potential/v")), None)
     if start is None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InputError
 from ._biologic import mpt_header, open_mpr, split_fields as _split
-from ._eis_common import eis_dataset, head_lines, number, read_text, temperature_from_text
+from ._eis_common import eis_dataset, head_lines, number, read_bytes, read_text, temperature_from_text
 
 FREQ, RE, MINUS_IM, IM = "freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "Im(Z)/Ohm"
 _CONVENTION = {-1.0: "-Z''", 1.0: "Z''"}
@@ -37,10 +37,12 @@ def _open(path):
     try:
         return open_mpr(path)
     except InputError as exc:
-        versions = module_versions(path.read_bytes())
+        if path.is_dir():
+            raise
+        versions = module_versions(read_bytes(path))
         raise InputError(path, f"{exc.args[0].split(': ', 1)[-1]}; module versions {versions}") from None
     except (struct.error, IndexError, TypeError, EOFError, UnicodeDecodeError, OverflowError, MemoryError) as exc:
-        versions = module_versions(path.read_bytes())
+        versions = module_versions(read_bytes(path))
         raise InputError(path, f"galvani could not parse this .mpr ({type(exc).__name__}: {exc}); "
                                f"module versions {versions}") from None
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ._eis_common import eis_dataset
+from ._eis_common import eis_dataset, read_bytes
 
 _HEAD = 12
 _BYTES_PER_POINT = 4 * 8 + 2
@@ -23,7 +23,7 @@ _BYTES_PER_POINT = 4 * 8 + 2
 def read_ism(path):
     """Read a Zahner ``.ism`` file into the canonical EIS Dataset (Hz, ohm)."""
     path = Path(path)
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     if len(raw) < _HEAD:
         raise InputError(path, f"expected at least {_HEAD} bytes (a Zahner .ism header), got {len(raw)}")
     version = int.from_bytes(raw[0:6], "big", signed=True)

@@ -65,6 +65,7 @@ def _parameters(path, required):
 
     if not path.is_file():
         raise InputError(path, f"missing Bruker parameter file '{path.name}'")
+    _check_arrays(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -78,6 +79,30 @@ def _parameters(path, required):
         if key != "NUC1" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise InputError(path, f"expected a number, got {value!r}", field=key)
     return dic
+
+
+_ARRAY = re.compile(r"^##\$(\w+)=\s*\((\d+)\.\.(\d+)\)\s*$")
+
+
+def _check_arrays(path):
+    """Every ``##$KEY= (0..N)`` array must hold N + 1 values before the next ``##`` line: nmrglue reads on
+    past the end of a cut file forever when it does not."""
+    lines = path.read_bytes().decode("latin-1").splitlines()
+    for i, line in enumerate(lines):
+        match = _ARRAY.match(line.strip())
+        if not match:
+            continue
+        declared = int(match[3]) - int(match[2]) + 1
+        values = []
+        for later in lines[i + 1:]:
+            if later.startswith("##"):
+                break
+            values += later.split()
+            if len(values) >= declared:
+                break
+        if len(values) < declared and len(re.findall(r"<[^>]*>|\S+", " ".join(values))) < declared:
+            raise InputError(path, f"array declares {declared} values, holds {len(values)} (file cut short?)",
+                             line=i + 1, field=match[1])
 
 
 def _locate(path):

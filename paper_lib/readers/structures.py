@@ -64,6 +64,8 @@ def read_structure(path) -> Atoms:
 
 def _scan_extxyz(path):
     """Line numbers (1-based) of each frame's comment line; raise InputError at the first bad count line."""
+    if not path.is_file():
+        raise InputError(path, "not a file: expected an extended XYZ file")
     try:
         lines = path.read_text().splitlines()
     except UnicodeDecodeError:
@@ -78,7 +80,9 @@ def _scan_extxyz(path):
         except (ValueError, IndexError):
             raise InputError(path, f"expected the number of atoms of a frame, got {lines[n][:40]!r}",
                              line=n + 1) from None
-        if n + 2 + count > len(lines):
+        if count < 0:
+            raise InputError(path, f"expected a number of atoms >= 0, got {count}", line=n + 1)
+        if count > len(lines) - n - 2:
             raise InputError(path, f"frame announces {count} atoms but the file ends first", line=n + 1)
         starts.append((n + 2, count))
         n += count + 2

@@ -51,7 +51,10 @@ def read_extxyz(path):
     """Read a multi-frame extended XYZ trajectory into the canonical trajectory Dataset."""
     import ase.io
 
+    from .structures import _scan_extxyz
+
     path = Path(path)
+    _scan_extxyz(path)  # frame counts checked against the file first: ase trusts them
     try:
         frames = ase.io.read(path, index=":", format="extxyz")
     except Exception as exc:

@@ -30,8 +30,17 @@ def _etch_time(header, block):
     names = [v.label.lower() for v in header.experiment_variables]
     for k, name in enumerate(names):
         if "etch" in name or "sputter" in name:
-            return float(str(block.values_exp_var[k]).strip())
+            text = str(block.values_exp_var[k]).strip() if k < len(block.values_exp_var) else ""
+            try:
+                return float(text)
+            except ValueError:
+                return None  # the caller names the block and field
     return 0.0
+
+
+def _require_file(path, what):
+    if not path.is_file():
+        raise InputError(path, f"not a file: expected {what}")
 
 
 def read_vamas(path):
@@ -39,12 +48,15 @@ def read_vamas(path):
     from vamas import Vamas
 
     path = Path(path)
+    _require_file(path, "a VAMAS (.vms) file")
     try:
-        data = Vamas(str(path) if path.suffix.lower() == ".vms" else path.read_bytes())
+        data = Vamas(path.read_bytes())
     except (StopIteration, ValueError, IndexError) as exc:
-        raise InputError(path, f"truncated or malformed VAMAS file ({type(exc).__name__}: {exc})") from None
+        raise InputError(path, f"truncated or malformed VAMAS file: the vamas package stopped "
+                               f"({type(exc).__name__}: {str(exc)[:200]})") from None
     except Exception as exc:  # the vamas package raises its own identifier and extension errors
-        raise InputError(path, f"expected a VAMAS file starting with the ISO 14976 identifier line ({exc})") from None
+        raise InputError(path, f"expected a VAMAS file starting with the ISO 14976 identifier line; the vamas "
+                               f"package cannot read it ({type(exc).__name__}: {str(exc)[:200]})") from None
     if not data.blocks:
         raise InputError(path, "no blocks in the VAMAS file")
     return [_block(path, data.header, b, k) for k, b in enumerate(data.blocks)]
@@ -66,9 +78,13 @@ def _block(path, header, b, k):
     unit = b.corresponding_variables[0].unit.strip().lower()
     cps = counts / seconds if unit in ("d", "counts", "c") and seconds > 0 else counts
     region = f"{b.species_label} {b.transition_or_charge_state_label}".strip()
+    etch = _etch_time(header, b)
+    if etch is None:
+        raise InputError(path, f"block {k + 1} ({b.block_identifier}): expected a number for the etch time",
+                         field="experiment variable (etch time)")
     return _spectrum(be, cps, {"region": region, "species": b.species_label,
                                "transition": b.transition_or_charge_state_label, "block": b.block_identifier,
-                               "sample_identifier": b.sample_identifier, "etch_time_s": _etch_time(header, b),
+                               "sample_identifier": b.sample_identifier, "etch_time_s": etch,
                                "source_eV": source, "work_function_eV": work,
                                "pass_energy_eV": float(b.analyzer_pass_energy_or_retard_ratio_or_mass_res),
                                "counting_time_s": seconds})
@@ -81,20 +97,31 @@ def read_csv(path):
     """Read the CSV export: blocks of ``# Region: ...`` and ``# Etch Time (s): ...`` comment lines, a
     ``Binding Energy (eV),Counts/s`` header, then rows; blank lines between blocks."""
     path = Path(path)
+    _require_file(path, "an XPS CSV export")
     text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    spectra, meta, rows, start = [], {}, [], None
+    spectra, meta, where, rows, start = [], {}, {}, [], None
+
+    def value(key, default, pattern=None):
+        """A number of the block header (the last one in the text when ``pattern`` finds several)."""
+        text = meta.get(key, default)
+        found = re.findall(pattern, text) if pattern else [text]
+        try:
+            return float(found[-1])
+        except (ValueError, IndexError):
+            raise InputError(path, f"expected a number, got {text!r}", line=where.get(key), field=key) from None
 
     def close():
         if rows:
-            if "Region" not in meta:
-                raise InputError(path, "a block of rows without a '# Region:' line before it", line=start)
+            if not meta.get("Region"):
+                raise InputError(path, "a block of rows without a '# Region:' line before it", line=start,
+                                 field="Region")
             data = np.array(rows)
             spectra.append(_spectrum(data[:, 0], data[:, 1], {
                 "region": meta["Region"], "species": meta["Region"].split()[0],
                 "transition": " ".join(meta["Region"].split()[1:]), "block": f"{meta['Region']}/{len(spectra)}",
-                "etch_time_s": float(meta.get("Etch Time (s)", 0.0)),
-                "source_eV": float(re.findall(r"[\d.]+", meta.get("Source", "1486.6"))[-1]),
-                "pass_energy_eV": float(meta.get("Pass Energy (eV)", "nan"))}))
+                "etch_time_s": value("Etch Time (s)", "0"),
+                "source_eV": value("Source", "1486.6", r"\d+(?:\.\d*)?"),
+                "pass_energy_eV": value("Pass Energy (eV)", "nan")}))
         rows.clear()
 
     for n, line in enumerate(text, start=1):
@@ -105,6 +132,7 @@ def read_csv(path):
                 close()
                 meta = {k: v for k, v in meta.items() if k == "Sample"}
             meta[match.group(1).strip()] = match.group(2).strip()
+            where[match.group(1).strip()] = n
         elif not line:
             close()
         elif line.startswith("#"):
@@ -116,8 +144,8 @@ def read_csv(path):
                 rows.append([float(x) for x in line.split(",")[:2]])
             except ValueError:
                 raise InputError(path, f"expected 'binding energy, counts/s', got {line!r}", line=n) from None
-            if len(rows[-1]) != 2:
-                raise InputError(path, f"expected two values, got {line!r}", line=n)
+            if len(rows[-1]) != 2 or not np.isfinite(rows[-1]).all():
+                raise InputError(path, f"expected two finite numbers, got {line!r}", line=n)
     close()
     if not spectra:
         raise InputError(path, "no spectra: expected '# Region:' blocks with 'Binding Energy (eV),Counts/s' rows")

@@ -29,6 +29,7 @@ scan is read (``attrs["n_scans"]``).
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -166,7 +167,7 @@ def _member(path, archive, name):
         raise InputError(path, f"'{name}' declares {info.file_size} bytes (more than {_MAX_MEMBER})", field=name)
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise InputError(path, f"zipfile cannot extract '{name}' ({exc}): corrupt archive?", field=name) from None
 
 
