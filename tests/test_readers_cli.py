@@ -128,3 +128,23 @@ def test_every_reference_measurement_is_sniffed_as_its_manifest_says():
             assert m.format and sniff(m.path, m.kind) == m.format, (path.name, m.id)
             checked += 1
     assert checked >= 200
+
+
+def test_every_test_file_is_described_or_refused_with_its_reason():
+    """``python -m paper_lib.readers`` on every data file under tests/data (fixtures of every reader,
+    good and bad): a description, or an InputError naming the file; never another exception."""
+    root = REAL.parent
+    described = refused = 0
+    for path in sorted(root.rglob("*")):
+        dataset = [q for q in path.parents if root in q.parents and ((q / "acqus").exists() or (q / "procpar").exists())]
+        if dataset or path.suffix in (".md", ".py", ".yaml", ".json") or path.name.startswith("LICENSE"):
+            continue
+        if path.is_dir() and not ((path / "acqus").exists() or (path / "procpar").exists()):
+            continue
+        try:
+            lines, _ = describe(path)
+            described += 1
+        except InputError as error:
+            assert path.name in str(error)
+            refused += 1
+    assert described > 80 and refused <= 3, (described, refused)
