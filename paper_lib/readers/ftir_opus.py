@@ -46,7 +46,8 @@ def _open(path):
     from brukeropus import read_opus
     try:
         return read_opus(str(path))
-    except (struct.error, ValueError, IndexError, KeyError, UnicodeDecodeError, TypeError) as exc:
+    except (struct.error, ValueError, IndexError, KeyError, UnicodeDecodeError, TypeError, AttributeError,
+            OverflowError, ZeroDivisionError) as exc:
         raise InputError(path, f"brukeropus cannot parse it ({type(exc).__name__}: {exc}): expected an "
                                "OPUS file with a directory block", field="directory") from None
 

@@ -75,34 +75,45 @@ def _parameters(path, required):
     for key in required:
         if key not in dic:
             raise InputError(path, f"expected parameter '##${key}=' in this Bruker parameter file", field=key)
+    for key in (set(required) - {"NUC1"}) | (_NUMERIC & set(dic)):
         value = dic[key]
-        if key != "NUC1" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise InputError(path, f"expected a number, got {value!r}", field=key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(path, f"expected a number, got {str(value)[:40]!r}", field=key)
     return dic
 
 
-_ARRAY = re.compile(r"^##\$(\w+)=\s*\((\d+)\.\.(\d+)\)\s*$")
+# Parameters the readers use as numbers: a corrupt file must not hand them over as text.
+_NUMERIC = {"PPARMOD", "DTYPP", "BYTORDP", "FTSIZE", "SI", "NC_proc", "SF", "SW_p", "OFFSET", "PHC0", "PHC1",
+            "LB", "GB", "SSB", "WDW", "TDeff", "TD", "DTYPA", "BYTORDA", "GRPDLY", "DECIM", "DSPFVS", "AQ_mod",
+            "SW_h", "SFO1", "BF1", "O1", "NC", "DIGMOD"}
 
 
 def _check_arrays(path):
-    """Every ``##$KEY= (0..N)`` array must hold N + 1 values before the next ``##`` line: nmrglue reads on
-    past the end of a cut file forever when it does not."""
-    lines = path.read_bytes().decode("latin-1").splitlines()
+    """Refuse what nmrglue would read past the end of the file forever: a ``<string`` that never closes,
+    or a ``(0..N)`` array with fewer than N + 1 values in the rest of the file (nmrglue reads on across
+    later lines, as these checks do)."""
+    text = path.read_bytes().decode("latin-1")
+    lines = text.splitlines()
+    after = np.cumsum([len(line.split()) for line in lines][::-1])[::-1]  # tokens from line i to the end
+    closes = [">" in line for line in lines]
+    closes_after = np.cumsum(closes[::-1])[::-1]
     for i, line in enumerate(lines):
-        match = _ARRAY.match(line.strip())
-        if not match:
+        if not line.startswith("##") or "=" not in line:
             continue
-        declared = int(match[3]) - int(match[2]) + 1
-        values = []
-        for later in lines[i + 1:]:
-            if later.startswith("##"):
-                break
-            values += later.split()
-            if len(values) >= declared:
-                break
-        if len(values) < declared and len(re.findall(r"<[^>]*>|\S+", " ".join(values))) < declared:
-            raise InputError(path, f"array declares {declared} values, holds {len(values)} (file cut short?)",
-                             line=i + 1, field=match[1])
+        value = line[line.index("=") + 1:].lstrip()
+        field = line[3:line.index("=")] or line[2:line.index("=")]
+        if "<" in value:
+            if ">" not in value and (i + 1 >= len(lines) or not closes_after[i + 1]):
+                raise InputError(path, "a text value '<...' never closes (file cut short?)", line=i + 1, field=field)
+        elif "(" in value and ".." in line and ")" in line:
+            try:
+                declared = int(line[line.index("..") + 2:line.index(")")]) + 1
+            except ValueError:
+                continue  # nmrglue refuses it itself
+            values = len(line[line.index(")") + 1:].split()) + (after[i + 1] if i + 1 < len(lines) else 0)
+            if values < declared:
+                raise InputError(path, f"array declares {declared} values, the file holds fewer (cut short?)",
+                                 line=i + 1, field=field)
 
 
 def _locate(path):

@@ -224,6 +224,8 @@ def read_xrdml(path):
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
         raise InputError(path, f"not well-formed XML ({exc})", line=exc.position[0]) from None
+    except (LookupError, ValueError) as exc:  # an unknown encoding in the XML declaration
+        raise InputError(path, f"unreadable XML declaration ({exc})", line=1, field="encoding") from None
     if _local(root.tag) != "xrdMeasurements":
         raise InputError(path, f"expected root element 'xrdMeasurements', got {_local(root.tag)!r}",
                          field="xrdMeasurements")

@@ -196,6 +196,8 @@ def read_rasx(path):
         root = ET.fromstring(_decode(conditions))
     except ET.ParseError as exc:
         raise InputError(path, f"not well-formed XML ({exc})", field=_CONDITIONS, line=exc.position[0]) from None
+    except (LookupError, ValueError) as exc:
+        raise InputError(path, f"unreadable XML ({exc})", field=_CONDITIONS) from None
     scan = root.find(".//ScanInformation")
     if scan is None:
         raise InputError(path, "expected a 'ScanInformation' element", field="ScanInformation")
