@@ -334,7 +334,11 @@ def _open_arc_guess(f, z, guess):
 
 def _p90(params, f, z):
     """The 90th percentile of the relative residuals of ``params`` (as :func:`residual_check`)."""
-    rel = (impedance(params, f) - z) / np.abs(z)
+    return p90_relative((impedance(params, f) - z) / np.abs(z))
+
+
+def p90_relative(rel) -> float:
+    """90th percentile of |real| and |imaginary| parts of complex relative residuals, taken together."""
     return float(np.percentile(np.abs(np.concatenate([rel.real, rel.imag])), 90))
 
 
@@ -505,6 +509,6 @@ def residual_check(fit, limit=RESIDUAL_P90_LIMIT) -> ResidualCheck:
     z = fit.z_measured[order]
     rel = (fit.impedance(fit.frequency[order]) - z) / np.abs(z)
     both = np.abs(np.concatenate([rel.real, rel.imag]))
-    p90 = float(np.percentile(both, 90))
+    p90 = p90_relative(rel)
     runs = min(_runs_z(np.sign(rel.real)), _runs_z(np.sign(rel.imag)))
     return ResidualCheck(bool(p90 <= limit), p90, float(both.max()), runs, limit)

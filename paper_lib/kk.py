@@ -82,7 +82,7 @@ def lin_kk(data, *, c=MU_CRITERION, max_m=None, limit=KK_LIMIT) -> KKResult:
     whose mu falls below ``c`` among those whose residuals are no longer underfitting: a 90th
     percentile within 1.5 times the best over all M.
     """
-    from .eis import _spectrum
+    from .eis import _spectrum, p90_relative
 
     f, z = _spectrum(data)
     ok = np.isfinite(f) & np.isfinite(z) & (np.abs(z) > 0) & (f > 0)
@@ -92,7 +92,7 @@ def lin_kk(data, *, c=MU_CRITERION, max_m=None, limit=KK_LIMIT) -> KKResult:
     omega = 2 * np.pi * f
     fits = [_fit(omega, z, m) for m in range(1, (max_m or min(50, f.size // 2)) + 1)]
     rels = [(z - z_kk) / np.abs(z) for _, z_kk in fits]
-    p90s = np.array([_p90(rel) for rel in rels])
+    p90s = np.array([p90_relative(rel) for rel in rels])
     mus = [mu_of(coef[1:m + 2]) for m, (coef, _) in enumerate(fits)]
     fitted = np.flatnonzero(p90s <= 1.5 * p90s.min())[0]
     below = [i for i in range(fitted, len(fits)) if mus[i] < c]
@@ -100,7 +100,3 @@ def lin_kk(data, *, c=MU_CRITERION, max_m=None, limit=KK_LIMIT) -> KKResult:
     rel = rels[i]
     beyond = (np.abs(rel.real) > limit) | (np.abs(rel.imag) > limit)
     return KKResult(i + 1, mus[i], f, rel.real, rel.imag, float(p90s[i]), tuple(float(x) for x in f[beyond]), limit)
-
-
-def _p90(rel):
-    return float(np.percentile(np.abs(np.concatenate([rel.real, rel.imag])), 90))

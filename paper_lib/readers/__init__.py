@@ -144,10 +144,10 @@ def sniff(path, kind=None) -> str:
         raise InputError(path, "no such file or folder")
     found = _matches(path, kind)
     by_name = _by_name(path, kind)
-    if by_name in found or (by_name and not found):
+    if found and (by_name not in found or (by_name in GENERIC and found[0] not in GENERIC)):
+        return found[0]  # the content decides; a vendor's layout before a generic table
+    if by_name:
         return by_name
-    if found:
-        return found[0]
     if path.is_dir():
         raise InputError(path, "a folder, but not a data set of a known layout (a Bruker experiment has 'acqus', "
                                "a Varian/Agilent one 'procpar' and 'fid')")
@@ -162,7 +162,7 @@ def _by_name(path, kind):
     if (kind, suffix) in _BY_KIND_SUFFIX:
         return _BY_KIND_SUFFIX[(kind, suffix)]
     if kind in CYCLER_KINDS and suffix in (".csv", ".txt"):
-        return "chi-txt" if _looks_like_chi(path) else "cycler-csv"
+        return "cycler-csv"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if path.name.upper().startswith(("POSCAR", "CONTCAR")):
@@ -170,13 +170,6 @@ def _by_name(path, kind):
     if path.name.upper().startswith("XDATCAR") or suffix == ".xdatcar":
         return "xdatcar"
     return None
-
-
-def _looks_like_chi(path) -> bool:
-    """A CH Instruments export names its columns 'Potential/V, Current/A' after a parameter header."""
-    with open(path, "rb") as handle:
-        head = handle.read(8192).decode("latin-1").lower()
-    return "potential/v, current/a" in head
 
 
 def reader(fmt, kind=None):

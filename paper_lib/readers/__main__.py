@@ -17,13 +17,8 @@ from ..manifest import KINDS
 from ..cycler import CYCLER_KINDS
 from . import CYCLER_FORMATS, KINDS_OF, read_file, sniff
 
-# The kind a format's data go under when the format serves one kind only, or most often.
-_DEFAULT_KIND = {"bruker": "nmr", "jcamp-nmr": "nmr", "varian": "nmr", "xy": "xrd", "xrdml": "xrd",
-                 "jcamp-ir": "ftir", "ftir-csv": "ftir", "netzsch-txt": "tga", "tiff-image": "image",
-                 "msa": "eels", "biologic-mpt": "eis", "biologic-mpr": "eis", "neware-ndax": "cell",
-                 "cycler-csv": "cycling", "chi-txt": "cv", "bruker-opus": "ftir", "galactic-spc": "ftir",
-                 "bruker-raw": "xrd", "rigaku-ras": "xrd", "rigaku-rasx": "xrd", "ta-txt": "tga",
-                 "mettler-stare": "tga", "gatan-dm": "image"}
+# Formats whose usual kind is not the first of KINDS_OF (the cycler kinds start with "cv").
+_USUAL_KIND = {"neware-ndax": "cell", "cycler-csv": "cycling", "biologic-mpt": "eis", "biologic-mpr": "eis"}
 
 
 def kind_of(fmt, data):
@@ -31,8 +26,8 @@ def kind_of(fmt, data):
     kind = getattr(data, "attrs", {}).get("kind") if hasattr(data, "attrs") else None
     if kind in KINDS:
         return kind
-    if fmt in _DEFAULT_KIND:
-        return _DEFAULT_KIND[fmt]
+    if fmt in _USUAL_KIND:
+        return _USUAL_KIND[fmt]
     kinds = KINDS_OF.get(fmt, ())
     return kinds[0] if kinds else "?"
 

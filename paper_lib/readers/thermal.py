@@ -65,6 +65,19 @@ def _float(text, decimal_comma, path, line, field):
         raise InputError(path, f"expected a number, got {text.strip()!r}", line=line, field=field) from None
 
 
+def table_rows(path, rows, names, sep, decimal_comma=False):
+    """Float array of data rows ``[(line number, text)]`` with one field per name in ``names``."""
+    values = np.empty((len(rows), len(names)))
+    for i, (number, line) in enumerate(rows):
+        fields = line.split(sep)
+        if len(fields) != len(names):
+            raise InputError(path, f"expected {len(names)} fields separated by {sep!r}, found {len(fields)} "
+                                   "(truncated or wrong separator)", line=number)
+        for j, text in enumerate(fields):
+            values[i, j] = _float(text, decimal_comma, path, number, names[j])
+    return values
+
+
 def _column(name):
     """(variable, unit) of a NETZSCH column name such as 'Temp./°C', 'DSC/(mW/mg)', 'Mass/%'."""
     label, _, unit = name.partition("/")
@@ -125,14 +138,7 @@ def read_netzsch(path, exo=None):
                          field="columns")
     if not rows:
         raise InputError(path, "no data rows after the column header", line=col_line)
-    values = np.empty((len(rows), len(names)))
-    for i, (number, line) in enumerate(rows):
-        fields = line.split(sep)
-        if len(fields) != len(names):
-            raise InputError(path, f"expected {len(names)} fields separated by {sep!r}, found {len(fields)} "
-                                   "(truncated or wrong separator)", line=number)
-        for j, text in enumerate(fields):
-            values[i, j] = _float(text, decimal_comma, path, number, names[j])
+    values = table_rows(path, rows, names, sep, decimal_comma)
     mass_mg = None
     mass_key = next((k for k in header if k.startswith("SAMPLE MASS")), None)
     if mass_key:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from .thermal import _decode, degree_unit, thermal_dataset
+from .thermal import _decode, _float, degree_unit, table_rows, thermal_dataset
 
 _COLUMN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _RAMP = re.compile(r"Ramp\s+(-?[\d.]+)\s*\S*C/min", re.I)
@@ -66,26 +66,6 @@ def _role(name):
     return None, unit
 
 
-def _number(path, text, line, field):
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(path, f"expected a number, got {text.strip()!r}", line=line, field=field) from None
-
-
-def _rows(path, rows, names, sep):
-    """Float array of data rows ``[(line, text)]`` with ``len(names)`` fields each."""
-    values = np.empty((len(rows), len(names)))
-    for i, (number, text) in enumerate(rows):
-        fields = text.split(sep)
-        if len(fields) != len(names):
-            raise InputError(path, f"expected {len(names)} fields separated by {sep!r}, found {len(fields)} "
-                                   "(truncated row?)", line=number)
-        for j, cell in enumerate(fields):
-            values[i, j] = _number(path, cell, number, names[j])
-    return values
-
-
 def _universal(path, lines, start):
     header, signals, where = {}, {}, {}
     for number, line in enumerate(lines[:start], start=1):
@@ -109,7 +89,7 @@ def _universal(path, lines, start):
     rows = [(n, t) for n, t in enumerate(lines[start + 1:], start=start + 2) if t.strip()]
     if not rows:
         raise InputError(path, "no data rows after 'StartOfData'", line=start + 1)
-    values = _rows(path, rows, names, "\t")
+    values = table_rows(path, rows, names, "\t")
     return header, names, values, where
 
 
@@ -138,7 +118,7 @@ def _trios(path, lines, steps):
         elif step_names != names:
             raise InputError(path, f"the columns of this step differ from the first step's: {step_names}", line=number)
         if body[head_at + 1:]:
-            blocks.append(_rows(path, body[head_at + 1:], names, sep))
+            blocks.append(table_rows(path, body[head_at + 1:], names, sep))
     if not blocks:
         raise InputError(path, "no data rows after the [step] column header", line=steps[0] + 1)
     return header, names, np.vstack(blocks), where
@@ -220,7 +200,7 @@ def _sample_mass(path, header, where):
     if key is None:
         return None
     cells = [c.strip() for c in re.split(r"[\t,\s]+", header[key][0]) if c.strip()]
-    value = _number(path, cells[0] if cells else "", where.get(key), key)
+    value = _float(cells[0] if cells else "", False, path, where.get(key), key)
     unit = cells[1].lower() if len(cells) > 1 else "mg"
     factor = {"mg": 1.0, "g": 1000.0, "ug": 1e-3, "µg": 1e-3}.get(unit)
     if factor is None or value <= 0:
