@@ -110,7 +110,7 @@ def test_batch_runs_each_manifest_and_keeps_nothing_of_a_failed_run(tmp_path):
     broken.write_text(manifests[0].read_text().replace("thickness_mm: 1.0", "thickness_mm: thick"))
     runs = batch.runs_from_manifests(manifests + [broken], "eis_manifest", {"sample": "cell", "temperature_C": 30,
                                                                            "shown_C": [30]})
-    summary = batch.batch("figS11", runs, tmp_path / "out", jobs=2, log=lambda *a: None)
+    summary = batch.batch("figS11", runs, tmp_path / "out", workers=2, progress=False, log=lambda *a: None)
     assert (summary["ok"], summary["failed"]) == (2, 1)
     by_name = {r["name"]: r for r in summary["runs"]}
     assert "thickness_mm" in by_name["broken"]["error"]
