@@ -15,7 +15,8 @@ paths relative to it). With ``--manifests`` every manifest is one run named afte
   ``<out>/summary.json``.
 - Resumable: a run whose ``run.json`` records the same inputs (notebook code, paper_lib, pinned
   environment, parameters, the bytes of its manifest and data) is not run again.
-- ``<out>/results.nc`` and ``results.csv``: every run's claims (run × claim: value, uncertainty, status;
+- ``<out>/results.nc`` and ``results.csv``: every run's claims and results (the quantities a notebook
+  computes from any data, e.g. σ of a lab's pellet) as run × claim: value, uncertainty, status (
   :mod:`paper_lib.batch_results`) and ``<out>/summary_<claim>.png``: one claim across the runs.
 - ``--timeout`` (s) and ``--memory-mb`` bound each run's kernel.
 """
@@ -98,6 +99,8 @@ def entry_of(task, result, key) -> dict:
         record = json.loads(claims_file) if claims_file else {}
         entry["claims"] = [{k: c.get(k) for k in ("id", "computed", "uncertainty", "unit", "status", "paper")}
                            for c in record.get("claims", [])]
+        entry["results"] = [{k: c.get(k) for k in ("id", "computed", "uncertainty", "unit", "status", "quantity")}
+                            for c in record.get("results", [])]
         entry["remarks"] = [{"topic": r["topic"], "text": r["text"]} for r in record.get("remarks", [])]
     return entry
 

@@ -1,5 +1,8 @@
 """A batch's results as one table: an xarray Dataset (run × claim), a CSV, and one claim across runs.
 
+"Claims" here are a run's claims of the article's ledger and its results (``Claims.result``: what the
+notebook computed from the run's data, whatever the sample), in that order.
+
 The Dataset has, per run and claim, ``value`` (the claim's unit, NaN where the claim is not a number or
 was not computed), ``uncertainty`` (same unit, NaN where none), ``status`` (the claim's status, "" where
 the run has no such claim) and ``text`` (non-numeric values as JSON); per claim its ``unit`` and the
@@ -22,13 +25,17 @@ def _number(value):
     return float(value)
 
 
+def _quantities(run):
+    return [*run.get("claims", []), *run.get("results", [])]
+
+
 def dataset(summary) -> xr.Dataset:
     """The run × claim Dataset of a batch summary (``summary.json`` as a dict)."""
     runs = summary["runs"]
     names = [r["name"] for r in runs]
     claims, meta = [], {}
     for r in runs:
-        for c in r.get("claims", []):
+        for c in _quantities(r):
             if c["id"] not in meta:
                 claims.append(c["id"])
                 meta[c["id"]] = c
@@ -36,7 +43,7 @@ def dataset(summary) -> xr.Dataset:
     value, uncertainty = np.full(shape, np.nan), np.full(shape, np.nan)
     status, text = np.full(shape, "", dtype=object), np.full(shape, "", dtype=object)
     for i, r in enumerate(runs):
-        for c in r.get("claims", []):
+        for c in _quantities(r):
             j = claims.index(c["id"])
             value[i, j], uncertainty[i, j] = _number(c.get("computed")), _number(c.get("uncertainty"))
             status[i, j] = c.get("status") or ""

@@ -95,6 +95,7 @@ class Claims:
         self.notebook = notebook
         self.rows = {}
         self.remarks = []
+        self.results = {}
 
     def remark(self, topic, text):
         """A finding about one of the article's statements (e.g. what a computed structure says of it);
@@ -121,6 +122,16 @@ class Claims:
                                "status": state, "reason": reason, "note": note, "notebook": self.notebook}
         return self.rows[claim_id]
 
+    def result(self, result_id, value, uncertainty=None, *, unit, quantity, status="ok"):
+        """A quantity the notebook computed from whatever data it was given (a lab's sample too), not one
+        of the article's claims: the batch collects these across runs. ``status``: ok or flagged."""
+        if hasattr(value, "stderr") and hasattr(value, "value") and uncertainty is None:
+            value, uncertainty = value.value, value.stderr
+        self.results[result_id] = {"id": result_id, "quantity": quantity, "unit": unit,
+                                   "computed": rounded(value, DIGITS["computed"]),
+                                   "uncertainty": rounded(uncertainty, DIGITS["uncertainty"]), "status": status}
+        return self.results[result_id]
+
     def table(self) -> str:
         """A fixed-width text table (deterministic, for the committed notebook output)."""
         lines = [f"{'claim':44s} {'article':>10s} {'computed':>10s} {'+/-':>9s}  {'unit':10s} status"]
@@ -134,6 +145,8 @@ class Claims:
         """Write ``claims/<notebook>.json`` (under the build's output folder) and print the table."""
         target = Path(directory or output_dir()) / "claims" / f"{self.notebook}.json"
         doc = {"notebook": self.notebook, "claims": list(self.rows.values()), "remarks": self.remarks}
+        if self.results:
+            doc["results"] = list(self.results.values())
         atomic_write_text(target, json.dumps(doc, indent=1) + "\n")
         print(self.table())
         for item in self.remarks:

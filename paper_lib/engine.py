@@ -34,6 +34,10 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from . import paths, provenance
 
 DEFAULT_TIMEOUT_S = 1800
+# For a scheduler started by hand (README): a lost worker fails its task at once (execute() retries the
+# run once, anywhere), and a worker holds only the run it executes, so a lost worker costs one run.
+SCHEDULER_SETTINGS = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",
+                      "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
 DEFAULT_MEMORY_MB = 4096
 
 
@@ -58,8 +62,8 @@ def cluster(scheduler=None, workers=None, quiet=True):
             yield client
         return
     n = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
-    # A lost worker fails its task at once; execute() then retries the run once, on any worker.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False,
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0,
+                          "distributed.worker.daemon": False,
                           "distributed.admin.system-monitor.gil.enabled": False}):
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=40 if quiet else 30) as local, Client(local) as client:
@@ -315,7 +319,8 @@ class Watchdog:
 def execute(client, tasks, progress=True, description="runs", retries=1):
     """Submit ``tasks``; yield ``(task, result)`` once per task as runs finish. A failed run (its result
     says so, or its worker was lost) is submitted again up to ``retries`` times; ``result["attempts"]``
-    counts the tries and ``result["first_error"]`` keeps the first error when the retry also failed."""
+    counts the tries and ``result["first_error"]`` keeps the first error when the retry also failed.
+    Results are fetched as soon as each run ends, so a worker lost later does not take them along."""
     from distributed import as_completed
     from tqdm.auto import tqdm
 
@@ -323,11 +328,12 @@ def execute(client, tasks, progress=True, description="runs", retries=1):
     attempts = {i: 1 for i in range(len(tasks))}
     first_error = {}
     futures = {client.submit(run_notebook, t, key=_key(t, 1), pure=False): i for i, t in enumerate(tasks)}
-    queue = as_completed(list(futures))
+    queue = as_completed(list(futures), with_results=True, raise_errors=False)
     with tqdm(total=len(tasks), desc=description, unit="run", disable=not progress, leave=True) as bar:
-        for future in queue:
+        for future, value in queue:
             i = futures.pop(future)
-            result = _result(future, tasks[i])
+            result = _result(future.exception() if future.status != "finished" else value, tasks[i])
+            future.release()
             if result["status"] != "ok" and attempts[i] <= retries:
                 first_error.setdefault(i, result.get("error"))
                 attempts[i] += 1
@@ -347,11 +353,11 @@ def _key(t, attempt):
     return f"{t['notebook']}-{t['name']}-{token}-try{attempt}"
 
 
-def _result(future, t):
-    try:
-        return future.result()
-    except Exception as exc:  # KilledWorker (its worker died), a cancelled future, a pickling error
+def _result(value, t):
+    """A task's result, or a failure when the task raised (KilledWorker: its worker died; a cancelled
+    future; a bug) instead of returning one."""
+    if not isinstance(value, dict):
+        text = str(value).strip() if value is not None else ""
         return {"name": t["name"], "status": "failed", "reason": "worker",
-                "error": f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"}
-    finally:
-        future.release()
+                "error": f"{type(value).__name__}: {text.splitlines()[-1] if text else 'no result'}"}
+    return value

@@ -8,8 +8,11 @@ becomes an ordinary ipykernel (``argv`` is the kernel command jupyter_client wou
 server answers with the child's pid. Nothing runs in the server between forks, so every kernel starts
 from the same state: a fresh IPython shell, the working directory and environment of its request,
 ``sys.argv``/``sys.path[0]`` as ``python -m ipykernel_launcher`` sets them, numpy's global random state
-reseeded (``random`` reseeds itself at fork). What a notebook can tell apart from a cold kernel is only
-that the stack is already in ``sys.modules``.
+reseeded (``random`` reseeds itself at fork), the environment variables the stack's imports set. What a
+notebook can tell apart from a cold kernel is only that the stack is already imported: it is in
+``sys.modules``, and the warning filters numpy and scipy add on import are there before the notebook
+imports them. Modules of the stack must not change global state on import (matplotlib's rcParams, for
+one); tests/test_warm_kernels.py checks it.
 
 Variables read when Python or the stack starts (``PYTHON*``, thread counts, ``MPLBACKEND``) cannot change
 after the fork: a request whose values differ from the server's is refused, and the caller starts a
@@ -46,11 +49,14 @@ def die_with_parent(signum):
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
 
 
-def preload():
+def preload() -> dict:
+    """Import the stack; the environment variables the imports set (a cold kernel sets them too)."""
     import importlib
 
+    before = dict(os.environ)
     for name in PRELOADED:
         importlib.import_module(name)
+    return {k: v for k, v in os.environ.items() if before.get(k) != v}
 
 
 def startup_mismatch(env) -> list:
@@ -58,7 +64,7 @@ def startup_mismatch(env) -> list:
     return [k for k in STARTUP_VARIABLES if env.get(k) != os.environ.get(k)]
 
 
-def become_kernel(request):
+def become_kernel(request, set_by_imports):
     """In the child: take the request's process state, then run ipykernel as ``python -m`` would."""
     import runpy
 
@@ -70,7 +76,7 @@ def become_kernel(request):
         os.dup2(devnull, fd)
     os.chdir(request["cwd"])
     os.environ.clear()
-    os.environ.update(request["env"])
+    os.environ.update({**set_by_imports, **request["env"]})
     sys.path[0] = os.getcwd()  # what `python -m` puts first
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()  # fresh entropy, as a new interpreter has
@@ -86,7 +92,7 @@ def become_kernel(request):
 def serve(path):
     parent = os.getppid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
-    preload()
+    set_by_imports = preload()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(16)
@@ -109,7 +115,7 @@ def serve(path):
             if pid == 0:
                 for handle in (stream, conn, server):
                     handle.close()
-                become_kernel(request)
+                become_kernel(request, set_by_imports)
             stream.write(json.dumps({"pid": pid}).encode() + b"\n")
             stream.flush()
 

@@ -92,5 +92,3 @@ def read_png_provenance(path) -> dict:
     with Image.open(path) as image:
         return json.loads(image.text["Description"])
 
-
-matplotlib.rcParams["svg.hashsalt"] = "paper_lib"

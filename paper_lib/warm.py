@@ -139,7 +139,7 @@ class ForkProvisioner(LocalProvisioner):
     """Launch the kernel by forking it from the fork server; fall back to a cold start."""
 
     async def launch_kernel(self, cmd, **kwargs):
-        env = kwargs.get("env") or dict(os.environ)
+        env = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client sets it
         pid = server().fork(cmd, env, kwargs.get("cwd") or os.getcwd())
         if pid is None:
             self.parent.forked = False
