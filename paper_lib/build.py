@@ -2,8 +2,10 @@
 
     python -m paper_lib.build [--jobs N] [--force] [fig2 figS11 ...]
 
-- Each notebook runs in a staging folder in its own papermill kernel (notebooks side by side, one
-  BLAS thread each: :mod:`paper_lib.numeric_env`). A notebook that fails leaves everything as it was.
+- Notebooks run on a LocalCluster of :mod:`paper_lib.engine`, the batch's engine: one worker per job,
+  each notebook in a fresh kernel forked from the worker's warm fork server (one BLAS thread each:
+  :mod:`paper_lib.numeric_env`). What it made comes back to staging; a notebook that fails leaves
+  everything as it was.
 - What a notebook made is compared with the committed outputs (:mod:`paper_lib.compare`). When every
   file agrees within the tolerances the committed files are kept byte for byte, so that a rebuild on
   another machine leaves git clean; otherwise all of the notebook's new outputs replace the old ones.
@@ -26,12 +28,11 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
-from .execute import executed_text, papermill
+from .execute import executed_text
 
 STAGING = paths.FIGURES / ".build"
 MANIFEST = paths.FIGURES / "MANIFEST.json"
@@ -102,13 +103,24 @@ def up_to_date(name, cache, env_key) -> bool:
 
 
 # ------------------------------------------------------------------ one notebook
-def _stage(name) -> dict:
-    """Execute ``name`` in staging; ``{repository path: staged file}`` of everything it made."""
+def notebook_task(name):
+    """The engine's task for one notebook of the build: no parameters, this machine's paths."""
+    from . import engine
+
+    return engine.task(name, name, {}, source=paths.NOTEBOOKS / f"{name}.ipynb", cwd=paths.NOTEBOOKS,
+                       check_repository=False)
+
+
+def _stage(name, result) -> dict:
+    """Write what a run made to staging; ``{repository path: staged file}``."""
     stage = STAGING / name
     shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
+    (stage / "figures").mkdir(parents=True)
+    for relative, data in result["files"].items():
+        (stage / "figures" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (stage / "figures" / relative).write_bytes(data)
     executed = stage / f"{name}.executed.ipynb"
-    papermill(paths.NOTEBOOKS / f"{name}.ipynb", executed, stage / "figures")
+    executed.write_text(result["notebook"])
     text = executed_text(name, executed)
     executed.unlink()
     notebook = stage / "notebook" / f"{name}.ipynb"
@@ -141,11 +153,14 @@ def compare_staged(staged: dict):
     return ("agrees" if differences else "identical"), differences
 
 
-def execute(name, log=print) -> Outcome:
-    """Run one notebook in staging, compare, then keep the committed outputs or install the new ones."""
-    start = time.perf_counter()
+def install_result(name, result, log=print) -> Outcome:
+    """Compare a finished run with the committed outputs, then keep them or install the new ones."""
+    seconds = result.get("seconds", 0.0)
+    if result["status"] != "ok":
+        return Outcome(name, "failed", error=f"{name}: execution failed; nothing was written.\n{result.get('error')}",
+                       seconds=seconds)
     try:
-        staged = _stage(name)
+        staged = _stage(name, result)
         status, differences = compare_staged(staged)
         if status in ("changed", "new"):
             for target, new in staged.items():
@@ -153,12 +168,25 @@ def execute(name, log=print) -> Outcome:
                 os.replace(new, target)
     except RuntimeError as exc:
         return Outcome(name, "failed", error=f"{name}: execution failed; nothing was written.\n{exc}",
-                       seconds=time.perf_counter() - start)
+                       seconds=seconds)
     finally:
         shutil.rmtree(STAGING / name, ignore_errors=True)
-    outcome = Outcome(name, status, differences, time.perf_counter() - start)
+    outcome = Outcome(name, status, differences, seconds)
     log(f"{name}: executed in {outcome.seconds:.1f} s, {status}")
     return outcome
+
+
+def run_all(names, jobs, log=print) -> list:
+    """Execute ``names`` on a LocalCluster of ``jobs`` workers (:mod:`paper_lib.engine`), in warm kernels."""
+    from . import engine
+
+    if not names:
+        return []
+    outcomes = {}
+    with engine.cluster(workers=max(1, min(jobs, len(names)))) as client:
+        for t, result in engine.execute(client, [notebook_task(n) for n in names], progress=False, retries=0):
+            outcomes[t["name"]] = install_result(t["name"], result, log)
+    return [outcomes[n] for n in names]
 
 
 def outputs_of(name) -> dict:
@@ -247,8 +275,7 @@ def build(names=None, jobs=2, force=False, log=print) -> int:
     todo = [n for n in selected if force or not up_to_date(n, cache, env_key)]
     if len(selected) > len(todo):
         log(f"{len(selected) - len(todo)} notebook(s) up to date (already checked on this machine)")
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        outcomes = list(pool.map(lambda n: execute(n, log), todo))
+    outcomes = run_all(todo, jobs, log)
     for o in outcomes:
         if o.status != "failed":
             manifest["notebooks"][o.name] = {"inputs_sha256": inputs_key(o.name), "outputs": outputs_of(o.name)}

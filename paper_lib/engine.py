@@ -187,32 +187,40 @@ def unpack(inputs, folder) -> tuple:
 
 
 # ------------------------------------------------------------------ the task
-def task(notebook, name, parameters, limits=Limits(), extra_files=()):
-    """Everything a worker needs for one run of ``notebook`` (plain data, picklable)."""
+def task(notebook, name, parameters, limits=Limits(), source=None, cwd=None, check_repository=True):
+    """Everything a worker needs for one run of ``notebook`` (plain data, picklable). By default the
+    notebook and the kernel's working folder are named inside the repository, for any worker; the build
+    gives absolute paths (``source``, ``cwd``) on its own machine."""
     parameters, inputs, digest = ship(dict(parameters or {}))
+    source = Path(source) if source else paths.NOTEBOOKS / f"{notebook}.ipynb"
     return {"notebook": notebook, "name": name, "parameters": parameters, "inputs": inputs,
-            "inputs_sha256": digest, "library_sha256": provenance.library_hash(),
-            "notebook_sha256": provenance.notebook_hash(notebook), "limits": limits}
+            "inputs_sha256": digest, "limits": limits,
+            "source": str(source) if cwd or not source.is_relative_to(paths.ROOT)
+            else source.relative_to(paths.ROOT).as_posix(),
+            "cwd": str(cwd) if cwd else "notebooks",
+            "library_sha256": provenance.library_hash() if check_repository else None,
+            "notebook_sha256": provenance.notebook_hash(source)}
 
 
 def run_notebook(t) -> dict:
-    """Run one task on this worker; ``{"status": "ok", "files": {...}, ...}`` or ``{"status": "failed",
-    "error": ...}``. Nothing is left behind on the worker either way."""
+    """Run one task on this worker; ``{"status": "ok", "files": {...}, "notebook": text, ...}`` or
+    ``{"status": "failed", "error": ...}``. Outputs go to the kernel's ``PAPER_LIB_OUTPUT_DIR``, not to
+    a parameter, so the executed notebook is the one the build commits. Nothing is left on the worker."""
     from . import warm
 
     start = time.perf_counter()
     base = {"name": t["name"], "host": os.uname().nodename, "pid": os.getpid()}
-    mismatch = _repository_mismatch(t)
+    source, cwd = paths.ROOT / t["source"], paths.ROOT / t["cwd"]  # absolute paths stay as they are
+    mismatch = _repository_mismatch(t, source)
     if mismatch:
         return {**base, "status": "failed", "error": mismatch, "reason": "repository"}
     folder = Path(tempfile.mkdtemp(prefix="paper-lib-run-"))
     try:
         local, names = unpack(t["inputs"], folder / "inputs")
-        parameters = {**t["parameters"], **local, "output_dir": str(folder / "out")}
-        executed = folder / f"{t['notebook']}.ipynb"
+        executed, out = folder / f"{t['notebook']}.ipynb", folder / "out"
         watch = Watchdog(t["limits"])
         try:
-            warm.execute(paths.NOTEBOOKS / f"{t['notebook']}.ipynb", executed, folder / "out", parameters,
+            warm.execute(source, executed, out, {**t["parameters"], **local}, cwd=cwd,
                          timeout=t["limits"].timeout_s, on_start=watch.start)
         except Exception as exc:  # a cell's error, a dead kernel, a limit: the run failed
             return {**base, "status": "failed", "reason": watch.reason or _reason(exc),
@@ -220,8 +228,7 @@ def run_notebook(t) -> dict:
                     "seconds": time.perf_counter() - start}
         finally:
             watch.stop()
-        files = {p.relative_to(folder / "out").as_posix(): p.read_bytes()
-                 for p in sorted((folder / "out").rglob("*")) if p.is_file()}
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         return {**base, "status": "ok", "files": files, "notebook": executed.read_text(),
                 "forked": watch.forked, "seconds": time.perf_counter() - start,
                 "cell_seconds": _cell_seconds(executed)}
@@ -229,12 +236,15 @@ def run_notebook(t) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _repository_mismatch(t):
-    if provenance.library_hash() != t["library_sha256"]:
-        return (f"worker {os.uname().nodename} has a different paper_lib (sha256 {provenance.library_hash()[:12]}, "
+def _repository_mismatch(t, source):
+    node = os.uname().nodename
+    if t["library_sha256"] and provenance.library_hash() != t["library_sha256"]:
+        return (f"worker {node} has a different paper_lib (sha256 {provenance.library_hash()[:12]}, "
                 f"client {t['library_sha256'][:12]}): check out the same commit on every node")
-    if provenance.notebook_hash(t["notebook"]) != t["notebook_sha256"]:
-        return f"worker {os.uname().nodename} has a different notebooks/{t['notebook']}.ipynb: check out the same commit"
+    if not source.is_file():
+        return f"worker {node} has no {t['source']}"
+    if provenance.notebook_hash(source) != t["notebook_sha256"]:
+        return f"worker {node} has a different {t['source']}: check out the same commit on every node"
     return None
 
 

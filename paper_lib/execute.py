@@ -1,4 +1,6 @@
-"""Execute one notebook with papermill and clean it for committing (used by the build and the batch).
+"""Clean an executed notebook for committing, and check it (the build and the batch); run the papermill
+command line on one notebook (the plain, cold execution the warm kernels of :mod:`paper_lib.warm` are
+tested against, and what the README shows for a single run).
 
 The kernel runs in notebooks/ with one BLAS/OpenMP thread (:mod:`paper_lib.numeric_env`); the executed
 notebook loses what changes from run to run (papermill timings, execution metadata, how the kernel

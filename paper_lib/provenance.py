@@ -9,6 +9,7 @@ import json
 import sys
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 from . import paths
 
@@ -27,8 +28,10 @@ def library_hash() -> str:
 
 
 def notebook_hash(notebook) -> str:
-    """sha256 of a notebook's code cells (sources and tags), not of its outputs."""
-    nb = json.loads((paths.NOTEBOOKS / f"{notebook}.ipynb").read_text())
+    """sha256 of a notebook's code cells (sources and tags), not of its outputs; ``notebook`` is a name in
+    notebooks/ or a path."""
+    path = notebook if isinstance(notebook, Path) else paths.NOTEBOOKS / f"{notebook}.ipynb"
+    nb = json.loads(path.read_text())
     cells = [(c["source"] if isinstance(c["source"], str) else "".join(c["source"]),
               c.get("metadata", {}).get("tags", [])) for c in nb["cells"] if c["cell_type"] == "code"]
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
