@@ -2,7 +2,8 @@
 
     python -m paper_lib.forkserver SOCKET
 
-The server imports numpy, scipy, pandas, xarray, matplotlib, lmfit, paper_lib and ipykernel, then waits on
+The server imports numpy, scipy, pandas, xarray, matplotlib (with its PNG and PDF backends), lmfit,
+every module of paper_lib (and so the readers' libraries) and ipykernel, then waits on
 the Unix socket ``SOCKET``. Each request (one JSON line: ``argv``, ``env``, ``cwd``) forks a child that
 becomes an ordinary ipykernel (``argv`` is the kernel command jupyter_client would have run) and the
 server answers with the child's pid. Nothing runs in the server between forks, so every kernel starts
@@ -31,10 +32,10 @@ STARTUP_VARIABLES = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONWARNINGS", "PYTHONDO
                      "PYTHONNOUSERSITE", "PYTHONSAFEPATH", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                      "MKL_NUM_THREADS", "OMP_THREAD_LIMIT", "OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES",
                      "MPLBACKEND", "MPLCONFIGDIR")
-PRELOADED = ("numpy", "scipy.optimize", "scipy.signal", "scipy.interpolate", "scipy.stats", "pandas",
-             "xarray", "matplotlib", "matplotlib.pyplot", "lmfit", "uncertainties", "yaml", "pooch",
-             "paper_lib", "paper_lib.plotting", "paper_lib.manifest", "paper_lib.readers", "paper_lib.claims",
-             "paper_lib.eis", "paper_lib.conductivity", "paper_lib.panels",
+PRELOADED = ("numpy", "scipy.optimize", "scipy.signal", "scipy.interpolate", "scipy.stats", "scipy.fftpack",
+             "pandas", "xarray", "dask.array", "pint", "matplotlib", "matplotlib.pyplot",
+             "matplotlib.backends.backend_agg", "matplotlib.backends.backend_pdf", "fontTools.subset",
+             "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "lmfit", "uncertainties", "yaml", "pooch",
              "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
              "sqlite3", "pdb", "psutil")
 # Not matplotlib_inline: its backend hooks into the IPython shell when imported, so it must be imported
@@ -53,9 +54,16 @@ def preload() -> dict:
     """Import the stack; the environment variables the imports set (a cold kernel sets them too)."""
     import importlib
 
+    import pkgutil
+
+    import paper_lib
+
     before = dict(os.environ)
     for name in PRELOADED:
         importlib.import_module(name)
+    for module in pkgutil.walk_packages(paper_lib.__path__, "paper_lib."):  # every module the notebooks use
+        if module.name not in ("paper_lib.forkserver",) and not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
     return {k: v for k, v in os.environ.items() if before.get(k) != v}
 
 
