@@ -48,10 +48,11 @@ $(VENV)/.test-env: requirements/test.lock pyproject.toml | $(UV)
 data: $(VENV)/.figures-env
 	$(VPY) data/generate.py
 
-benchmark: $(VENV)/.figures-env
+benchmark: $(VENV)/.test-env
 	$(VPY) benchmarks/build_speed.py
 	$(VPY) benchmarks/read_speed.py
 	$(VPY) benchmarks/cell_speed.py
+	$(VPY) benchmarks/batch_speed.py
 
 # Re-resolve the pins after editing pyproject.toml.
 lock: | $(UV)

@@ -332,8 +332,8 @@ def execute(client, tasks, progress=True, description="runs", retries=1):
     counts the tries and ``result["first_error"]`` keeps the first error when the retry also failed.
     Results are fetched as soon as each run ends, so a worker lost later does not take them along."""
     from distributed import as_completed
-    from tqdm.auto import tqdm
 
+    tqdm = _progress_bar()
     tasks = list(tasks)
     attempts = {i: 1 for i in range(len(tasks))}
     first_error = {}
@@ -356,6 +356,16 @@ def execute(client, tasks, progress=True, description="runs", retries=1):
                 result["first_error"] = first_error[i]
             bar.update(1)
             yield tasks[i], result
+
+
+def _progress_bar():
+    """tqdm's notebook widget where ipywidgets is installed, else its text bar (in a terminal or a notebook)."""
+    try:
+        import ipywidgets  # noqa: F401
+        from tqdm.auto import tqdm
+    except ImportError:
+        from tqdm.std import tqdm
+    return tqdm
 
 
 def _key(t, attempt):
