@@ -97,7 +97,7 @@ def entry_of(task, result, key) -> dict:
     if result["status"] == "ok":
         claims_file = result["files"].get(f"claims/{task['notebook']}.json")
         record = json.loads(claims_file) if claims_file else {}
-        entry["claims"] = [{k: c.get(k) for k in ("id", "computed", "uncertainty", "unit", "status", "paper")}
+        entry["claims"] = [{k: c.get(k) for k in ("id", "computed", "uncertainty", "unit", "status", "paper", "quantity")}
                            for c in record.get("claims", [])]
         entry["results"] = [{k: c.get(k) for k in ("id", "computed", "uncertainty", "unit", "status", "quantity")}
                             for c in record.get("results", [])]

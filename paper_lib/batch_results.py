@@ -57,6 +57,7 @@ def dataset(summary) -> xr.Dataset:
          "text": (("run", "claim"), text.astype(str), {"long_name": "non-numeric value (JSON)"})},
         coords={"run": names, "claim": claims,
                 "unit": ("claim", [meta[c].get("unit") or "" for c in claims]),
+                "quantity": ("claim", [meta[c].get("quantity") or "" for c in claims]),
                 "paper": ("claim", [_number(meta[c].get("paper")) for c in claims],
                           {"long_name": "the article's value", "units": "see unit(claim)"}),
                 "run_status": ("run", [r["status"] for r in runs]),
@@ -119,8 +120,13 @@ def plot_claim(ds, claim, path):
     failed = [i for i, s in enumerate(ds.run_status.values) if s != "ok"]
     for i in failed:
         ax.annotate("failed", (i, 0.02), xycoords=("data", "axes fraction"), ha="center", fontsize=7, color="C3")
+    values = cell.value.values[np.isfinite(cell.value.values)]
+    if len(values) > 1 and values.min() > 0 and values.max() / values.min() > 30:
+        ax.set_yscale("log")  # e.g. conductivities of different materials
     ax.set_xticks(x, runs, rotation=60, ha="right", fontsize=7)
-    ax.set_ylabel(f"{claim} ({unit})" if unit else claim)
+    ax.set_xlim(-0.7, len(runs) - 0.3)
+    name = str(cell.quantity.values) or claim
+    ax.set_ylabel(f"{name} ({unit})" if unit else name, fontsize=8)
     ax.set_title(f"{ds.attrs['notebook']}: {claim} over {len(runs)} run(s)", fontsize=9)
     ax.legend(fontsize=7, frameon=False)
     with atomic_path(path) as tmp:
