@@ -12,7 +12,7 @@ from the same state: a fresh IPython shell, the working directory and environmen
 reseeded (``random`` reseeds itself at fork), the environment variables the stack's imports set. What a
 notebook can tell apart from a cold kernel is only that the stack is already imported: it is in
 ``sys.modules``, and the warning filters numpy and scipy add on import are there before the notebook
-imports them. Modules of the stack must not change global state on import (matplotlib's rcParams, for
+imports them. paper_lib's modules must not change global state on import (matplotlib's rcParams, for
 one); tests/test_warm_kernels.py checks it.
 
 Variables read when Python or the stack starts (``PYTHON*``, thread counts, ``MPLBACKEND``) cannot change
@@ -53,7 +53,6 @@ def die_with_parent(signum):
 def preload() -> dict:
     """Import the stack; the environment variables the imports set (a cold kernel sets them too)."""
     import importlib
-
     import pkgutil
 
     import paper_lib
