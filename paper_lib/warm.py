@@ -191,5 +191,6 @@ def execute(source, executed, output_dir, parameters=None, cwd=None, timeout=Non
         if on_start else None})
     papermill.execute_notebook(
         str(source), str(executed), parameters=dict(parameters or {}), kernel_name="python3",
-        progress_bar=False, log_output=False, execution_timeout=timeout, kernel_manager_class=manager,
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,  # written once, at the end
+        execution_timeout=timeout, kernel_manager_class=manager,
         resources={"metadata": {"path": str(cwd or paths.NOTEBOOKS)}})
