@@ -51,8 +51,12 @@ class Outcome:
     error: str = ""
 
 
+AFTER = ["audit"]  # notebooks that read what the figure notebooks computed: executed after them
+
+
 def notebooks(names=None):
     found = sorted(p.stem for p in paths.NOTEBOOKS.glob("fig*.ipynb"))
+    found += [n for n in AFTER if (paths.NOTEBOOKS / f"{n}.ipynb").exists()]
     if names:
         unknown = set(names) - set(found)
         if unknown:
@@ -72,8 +76,9 @@ def inputs_key(name) -> str:
     digest = hashlib.sha256()
     digest.update(provenance.notebook_hash(name).encode())
     digest.update(provenance.library_hash().encode())
+    later = sorted(paths.CLAIMS_DIR.glob("*.json")) if name in AFTER else []
     for path in [paths.REGISTRY, paths.ROOT / "requirements" / "figures.lock",
-                 *sorted(paths.MANIFESTS.glob("*.yaml"))]:
+                 *sorted(paths.MANIFESTS.glob("*.yaml")), *later]:
         if path.exists():
             digest.update(path.name.encode() + _sha(path).encode())
     return digest.hexdigest()
@@ -272,10 +277,12 @@ def build(names=None, jobs=2, force=False, log=print) -> int:
 
     manifest, cache, env_key = load_manifest(), _load(CACHE, {"notebooks": {}}), environment_key()
     selected = notebooks(names)
-    todo = [n for n in selected if force or not up_to_date(n, cache, env_key)]
+    todo = [n for n in selected if n not in AFTER and (force or not up_to_date(n, cache, env_key))]
+    outcomes = run_all(todo, jobs, log)
+    todo += [n for n in selected if n in AFTER and (force or not up_to_date(n, cache, env_key))]
+    outcomes += run_all([n for n in todo if n in AFTER], jobs, log)
     if len(selected) > len(todo):
         log(f"{len(selected) - len(todo)} notebook(s) up to date (already checked on this machine)")
-    outcomes = run_all(todo, jobs, log)
     for o in outcomes:
         if o.status != "failed":
             manifest["notebooks"][o.name] = {"inputs_sha256": inputs_key(o.name), "outputs": outputs_of(o.name)}

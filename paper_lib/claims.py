@@ -31,9 +31,14 @@ DIGITS = {"computed": 4, "uncertainty": 2}
 
 
 @lru_cache(maxsize=1)
+def ledger_document() -> dict:
+    """The whole ledger: ``claims`` and the article's ``inconsistencies``."""
+    return yaml.safe_load(LEDGER.read_text())
+
+
 def ledger() -> dict:
     """``{claim id: ledger entry}`` in ledger order."""
-    return {entry["id"]: entry for entry in yaml.safe_load(LEDGER.read_text())["claims"]}
+    return {entry["id"]: entry for entry in ledger_document()["claims"]}
 
 
 def rounded(value, digits=4):
@@ -177,23 +182,35 @@ def merge(claims_dir=paths.CLAIMS_DIR, figures=paths.FIGURES, reference_data=Tru
         for row in doc["claims"]:
             computed[row["id"]] = row
         remarks += doc.get("remarks", [])
-    rows = []
-    for cid, entry in ledger().items():
-        row = computed.get(cid) or {
-            "id": cid, "figure": entry["figure"], "quantity": entry["quantity"], "unit": entry["unit"],
-            "paper": entry.get("paper", entry.get("paper_range")), "computed": None, "uncertainty": None,
-            "tolerance": entry["tolerance"], "status": "not_computed", "reason": PENDING,
-            "note": None, "notebook": entry.get("notebook")}
-        rows.append(row)
+    rows = [computed.get(cid) or _pending(cid, entry) for cid, entry in ledger().items()]
     doc = {"article": "Gao et al., Adv. Mater. 2025, DOI 10.1002/adma.202508008",
            "data": "reference dataset (generated from the article's values; not measurements)" if reference_data
            else "measured data", "claims": rows, "remarks": remarks}
+    from . import audit
+
+    findings = audit.evaluate(rows)
     atomic_write_text(Path(figures) / "claims.json", json.dumps(doc, indent=1) + "\n")
-    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data, remarks))
+    audit.write(findings, Path(figures) / "audit.json")
+    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data, remarks, findings))
     return rows
 
 
-def report(rows, reference_data=True, remarks=()) -> str:
+def collect(claims_dir=paths.CLAIMS_DIR) -> list:
+    """Every ledger claim's row, from the notebooks' claims files (``not_computed`` rows for the rest)."""
+    computed = {}
+    for path in sorted(Path(claims_dir).glob("*.json")):
+        computed.update({row["id"]: row for row in json.loads(path.read_text())["claims"]})
+    return [computed.get(cid) or _pending(cid, entry) for cid, entry in ledger().items()]
+
+
+def _pending(cid, entry):
+    return {"id": cid, "figure": entry["figure"], "quantity": entry["quantity"], "unit": entry["unit"],
+            "paper": entry.get("paper", entry.get("paper_range")), "computed": None, "uncertainty": None,
+            "tolerance": entry["tolerance"], "status": "not_computed", "reason": PENDING,
+            "note": None, "notebook": entry.get("notebook")}
+
+
+def report(rows, reference_data=True, remarks=(), findings=()) -> str:
     """The readable reproduction report."""
     count = lambda s: sum(r["status"] == s for r in rows)
     out = ["# Reproduction report", "",
@@ -224,6 +241,10 @@ def report(rows, reference_data=True, remarks=()) -> str:
         out += ["## Remarks on the article's statements", ""]
         out += [f"- **{r['topic']}** ({r['notebook']}): {r['text']}" for r in remarks]
         out.append("")
+    if findings:
+        from . import audit
+
+        out += audit.report_section(findings)
     pending = [r for r in rows if r["status"] == "not_computed"]
     if pending:
         out += ["## Not computed yet", "", ", ".join(f"`{r['id']}`" for r in pending), ""]
@@ -231,7 +252,9 @@ def report(rows, reference_data=True, remarks=()) -> str:
 
 
 def _figure_order(name):
-    """fig1, fig2, ..., figS1, figS2, ... in numeric order."""
+    """fig1, fig2, ..., figS1, figS2, ... in numeric order, then the rest (the audit)."""
+    if not name.startswith("fig"):
+        return (True, 10 ** 6, name)
     supplementary = name.startswith("figS")
     number = name[4:] if supplementary else name[3:]
     return (supplementary, int(number) if number.isdigit() else 0, name)
