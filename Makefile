@@ -1,6 +1,7 @@
 # The two commands of the compendium (README.md):
 #   make figures   create the pinned environment, execute every notebook, write figures/
 #   make test      the same environment plus test extras, then every test
+# and the published edition: make site (build/site/, from the committed notebooks).
 # Both need only Python 3.11 on the machine; everything else is installed here.
 
 PYTHON ?= python3
@@ -15,13 +16,17 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: figures test env test-env data benchmark clean-env lock fuzz
+.PHONY: figures test site env test-env data benchmark clean-env lock fuzz
 
 figures: $(VENV)/.figures-env
 	$(VPY) -m paper_lib.build --jobs $(JOBS) $(if $(FORCE),--force,) $(NOTEBOOKS)
 
 test: $(VENV)/.test-env
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+# The published edition (build/site/): static HTML of the committed notebooks and reports; executes nothing.
+site: $(VENV)/.site-env
+	$(VPY) -m paper_lib.site
 
 # Long fuzzing of every reader (tests/fuzzing.py): FUZZ_EXAMPLES mutants per format (make test runs 200).
 fuzz: $(VENV)/.test-env
@@ -39,10 +44,15 @@ $(VENV)/.figures-env: requirements/figures.lock pyproject.toml | $(UV)
 	$(UV) pip install --quiet --python $(VPY) --no-deps -e .
 	touch $@
 
+$(VENV)/.site-env: requirements/site.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(VPY) --require-hashes -r requirements/site.lock
+	$(UV) pip install --quiet --python $(VPY) --no-deps -e .
+	touch $(VENV)/.figures-env $@
+
 $(VENV)/.test-env: requirements/test.lock pyproject.toml | $(UV)
 	$(UV) pip install --quiet --python $(VPY) --require-hashes -r requirements/test.lock
 	$(UV) pip install --quiet --python $(VPY) --no-deps -e .
-	touch $(VENV)/.figures-env $@
+	touch $(VENV)/.figures-env $(VENV)/.site-env $@
 
 # Regenerate the reference dataset and its registry (files that agree within tolerance keep their bytes).
 data: $(VENV)/.figures-env
@@ -57,7 +67,8 @@ benchmark: $(VENV)/.test-env
 # Re-resolve the pins after editing pyproject.toml.
 lock: | $(UV)
 	$(UV) pip compile -q --python-version 3.11 --generate-hashes pyproject.toml -o requirements/figures.lock
-	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra test pyproject.toml -c requirements/figures.lock -o requirements/test.lock
+	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra site pyproject.toml -c requirements/figures.lock -o requirements/site.lock
+	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra test --extra site pyproject.toml -c requirements/site.lock -o requirements/test.lock
 
 clean-env:
 	rm -rf $(VENV)

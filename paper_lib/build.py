@@ -51,7 +51,7 @@ class Outcome:
     error: str = ""
 
 
-AFTER = ["audit"]  # notebooks that read what the figure notebooks computed: executed after them
+AFTER = ["audit", "summary"]  # notebooks that read what the figure notebooks computed: executed after them
 
 
 def notebooks(names=None):

@@ -177,7 +177,7 @@ def _fmt(value):
 def merge(claims_dir=paths.CLAIMS_DIR, figures=paths.FIGURES, reference_data=True):
     """Write ``claims.json`` (every ledger claim) and ``REPRODUCTION.md`` from the notebooks' files."""
     computed, remarks = {}, []
-    for path in sorted(Path(claims_dir).glob("*.json"), key=lambda p: _figure_order(p.stem)):
+    for path in sorted(Path(claims_dir).glob("*.json"), key=lambda p: figure_order(p.stem)):
         doc = json.loads(path.read_text())
         for row in doc["claims"]:
             computed[row["id"]] = row
@@ -221,12 +221,14 @@ def report(rows, reference_data=True, remarks=(), findings=()) -> str:
                 "reported values with physical forward models, noise and artefacts (data/README.md). "
                 "'Reproduced' here proves the analysis pipeline, not the measurements.", ""]
     out += [f"Claims: {len(rows)}; reproduced {count('reproduced')}, deviates {count('deviates')}, "
-            f"not computed {count('not_computed')}.", ""]
+            f"not computed {count('not_computed')}.", "",
+            "![The reproduction at a glance: every claim as computed/article with its tolerance band, by figure, "
+            "and every audit finding by severity (notebooks/summary.ipynb)](summary.png)", ""]
     by_figure = {}
     for r in rows:
         if r["status"] != "not_computed":
             by_figure.setdefault(r["notebook"], []).append(r)
-    for notebook in sorted(by_figure, key=_figure_order):
+    for notebook in sorted(by_figure, key=figure_order):
         out += [f"## {notebook}", "", "| claim | quantity | article | computed | ± | unit | status |",
                 "|---|---|---|---|---|---|---|"]
         for r in by_figure[notebook]:
@@ -251,7 +253,7 @@ def report(rows, reference_data=True, remarks=(), findings=()) -> str:
     return "\n".join(out)
 
 
-def _figure_order(name):
+def figure_order(name):
     """fig1, fig2, ..., figS1, figS2, ... in numeric order, then the rest (the audit)."""
     if not name.startswith("fig"):
         return (True, 10 ** 6, name)

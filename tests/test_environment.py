@@ -52,7 +52,7 @@ def test_environment_files_agree_with_pyproject():
 
 def test_lock_files_agree_with_pyproject():
     runtime, _ = project_pins()
-    for lock in ("figures.lock", "test.lock"):
+    for lock in ("figures.lock", "site.lock", "test.lock"):
         locked = pins(line.split("\\")[0] for line in (ROOT / "requirements" / lock).read_text().splitlines()
                       if "==" in line and not line.startswith("#"))
         for name, version in runtime.items():
