@@ -25,7 +25,7 @@ DOMAINS = ("eis", "nmr", "dft", "thermal", "xrd", "ftir", "eels", "images", "cv"
 
 
 TITLES = {"eis": "Impedance spectra (data/manifests/eis.yaml)", "nmr": "NMR spectra (data/manifests/nmr.yaml)",
-          "dft": "DFT structures and NEB bands (data/manifests/dft.yaml)",
+          "dft": "DFT structures, NEB bands and program outputs (data/manifests/dft.yaml)",
           "ftir": "FTIR spectra (data/manifests/ftir.yaml)", "eels": "EELS B K-edges (data/manifests/eels.yaml)",
           "thermal": "Thermal analysis, TGA and DSC (data/manifests/thermal.yaml)",
           "images": "Microscopy images, SEM and HRTEM (data/manifests/images.yaml)"}

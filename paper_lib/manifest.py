@@ -35,6 +35,7 @@ KINDS = {
     "cell": ("temperature_C", "active_mass_mg", "one_c_mA_g"),
     "polarization": ("temperature_C", "applied_voltage_V", "thickness_mm", "area_cm2"),
     "trajectory": (), "image": (), "eels": (), "afm-force-map": (), "afm-topography": (),
+    "dft-energy": (), "dft-run": (), "bader": (), "charge-density": (), "dos": (), "dipole": (),
 }
 NUMERIC_CONDITIONS = {"temperature_C", "thickness_mm", "area_cm2", "x_wt_percent", "current_mA_cm2",
                       "c_rate", "active_mass_mg", "active_mass_stderr_mg", "one_c_mA_g", "lead_resistance_ohm", "heating_rate_K_min", "pixel_size_nm",

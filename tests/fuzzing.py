@@ -114,6 +114,12 @@ CASES = [
     Case("xps-csv", "data/reference/xps/Li_bare.csv", "xps", head_lines=400),
     Case("jpk-force-map", "tests/data/real/afm/fmt-jpk-fd_2020.02.07-16.29.05.036.jpk-qi-data", "afm"),
     Case("gwyddion-gsf", "data/reference/afm/Li-LiBH4-Li_20cycles_topography.gsf", "afm"),
+    Case("vasp-outcar", "data/reference/dft/energies/LiNBH-chain/OUTCAR", "dft-energy"),
+    Case("vasprun-xml", "data/reference/dft/energies/LiNBH-bulk/vasprun.xml", "dft-energy"),
+    Case("bader-acf", "data/reference/dft/bader/LiBH4-LiNBH/ACF.dat", "bader"),
+    Case("chgcar", "data/reference/dft/bader/LiBH4-LiNH2BH3/CHGCAR_diff", "charge-density"),
+    Case("doscar", "data/reference/dft/dos/LiBH4/DOSCAR", "dos"),
+    Case("gaussian-log", "data/reference/dft/gaussian/LiNBH.log", "dipole"),
 ]
 # formats without a real-layout file in the repository to start from
 NO_SEED = {}

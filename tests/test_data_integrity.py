@@ -25,7 +25,7 @@ def test_registry_matches_files():
 
 
 def test_data_folder_is_small():
-    """A clone stays quick: 20 MB for the spectra, patterns, images and structures, and 15 MB for the
+    """A clone stays quick: 21 MB for the spectra, patterns, images, structures and DFT outputs, and 15 MB for the
     long cycling records: the Li|Li plating/stripping tests (10^5 rows each at their instruments'
     sampling, 28-30 bytes a row in .mpr) and the full cells (168 cycles over 185 days, 400 cycles over
     60 days; the longest kept in Neware's zip-compressed .ndax, about 15 bytes a record)."""
@@ -33,7 +33,7 @@ def test_data_folder_is_small():
     long_runs = sum(p.stat().st_size for folder in ("cycling", "cells")
                     for p in (paths.REFERENCE / folder).rglob("*") if p.is_file())
     assert long_runs < 15e6, f"data/reference/cycling and cells are {long_runs / 1e6:.1f} MB (limit 15 MB)"
-    assert size - long_runs < 20e6, f"data/ without the cycling records is {(size - long_runs) / 1e6:.1f} MB (limit 20 MB)"
+    assert size - long_runs < 21e6, f"data/ without the cycling records is {(size - long_runs) / 1e6:.1f} MB (limit 21 MB)"
 
 
 @pytest.mark.slow

@@ -48,6 +48,29 @@ path tangent plus seeded perpendicular noise (0.005 eV/A), so F.tau = -dE/ds. Ab
 sum of fixed per-element numbers plus a seeded offset: the right order of magnitude, no meaning.
 The LiBH4 band is shifted so that the hop crosses the cell boundary in the written (wrapped)
 coordinates, which exercises the minimum-image reaction coordinate.
+
+DFT program outputs (data/reference/dft/{energies,bader,dos,gaussian}/, written by
+data/generator/dft_outputs.py, whose docstring gives every detail). Files in the layouts the codes
+write, with numbers chosen so that paper_lib.dft gives back the article's values; every file says it
+is generated where its format has a comment or title (ACF.dat has none: its folder's OUTCAR says so).
+* energies/LiNBH-{bulk,chain}/OUTCAR, vasprun.xml (S9): 8 LiNBH formula units (32 atoms) each, as
+  isolated Li-N-B-H units in a box ("bulk LiNBH") and as the chain model above; energy(sigma->0)
+  -190.50 and -192.04 eV (difference -1.54 eV per cell, -0.1925 eV per formula unit), EDIFF 1E-05 eV.
+* bader/LiBH4-{LiNBH,LiNH2BH3}/ (2a, 2b): ACF.dat (Henkelman bader layout), OUTCAR (atom order,
+  POTCAR titles and ZVAL: Li_sv 3, B 3, N 5, H 1), structure.extxyz (the interface models above in that
+  atom order, with "region") and CHGCAR_diff (rho(AB) - rho(A) - rho(B), CHGCAR layout, grid
+  16 x 18 x 48: Gaussian depletion, sigma 0.8 A, on the B of each interface [BH4] unit and accumulation
+  on the partner atom nearest to it). Net charges q = ZVAL - CHARGE in whole micro-electrons; the four
+  interface [BH4] units (B within 5.5 A of the partner) give 0.038 e (LiNBH) and 0.005 e (LiNH2BH3)
+  relative to the bulk-like units (ratio 7.6), and the partner carries the opposite charge.
+* dos/{LiBH4,LiBH4-70LiNH2BH3,LiBH4-70LiNBH}/DOSCAR, POSCAR (S24a, S25): ISPIN 1, s/p/d site DOS
+  (LORBIT 10 layout), 151 points from -8.10 to +0.90 eV around E_F (step 0.06 eV), Gaussian model
+  bands on small model cells (a Pnma LiBH4 cell, alone or next to [LiNBH] chain units or one LiNH2BH3
+  unit). The [BH4] PDOS is shifted by -0.30 eV (LiBH4-70LiNBH) and -0.05 eV (LiBH4-70LiNH2BH3) from
+  LiBH4, and LiBH4-70LiNBH has new states from -1.20 to -0.60 eV (E - E_F, half-height edges).
+* gaussian/{LiNH2BH3,LiNBH}.log (S26): Gaussian 16 layout with standard orientation, SCF energy and
+  "Dipole moment (field-independent basis, Debye)": 4.68 D at 12.0 deg and 5.48 D at 8.0 deg to the
+  B->N axis.
 """
 
 from pathlib import Path
@@ -491,8 +514,14 @@ def generate() -> list:
                              "format": "neb-extxyz",
                              "conditions": {"generated": "reference model, not DFT", "n_images": n_images,
                                             "mechanism": "Li vacancy hop between equivalent sites"}})
+    from . import dft_outputs  # it builds on this module's structures
+
+    files += dft_outputs.write_all(common.REFERENCE / "dft")
+    measurements += dft_outputs.manifest_entries()
     description = ("Reference DFT-like data (generated, not DFT): structure models built from published Pnma "
-                   "LiBH4 and schematic [LiNBH]n / LiNH2BH3 units, and NEB bands of Li vacancy hops with "
-                   "model energies whose highest image equals the article's barriers. See data/README.md.")
+                   "LiBH4 and schematic [LiNBH]n / LiNH2BH3 units, NEB bands of Li vacancy hops with "
+                   "model energies whose highest image equals the article's barriers, and outputs in the "
+                   "formats of VASP, bader and Gaussian (total energies, Bader charges, charge-density "
+                   "differences, DOS, dipole moments) written to give the article's values. See data/README.md.")
     common.write_manifest("dft", description, measurements)
     return files

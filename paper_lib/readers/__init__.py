@@ -59,6 +59,12 @@ FORMATS = {
     "bruker-raw": ("xrd_bruker", "read_raw"),
     "rigaku-ras": ("xrd_rigaku", "read_ras"),
     "rigaku-rasx": ("xrd_rigaku", "read_rasx"),
+    "vasp-outcar": ("dft_outputs", "read_energy"),
+    "vasprun-xml": ("dft_outputs", "read_energy"),
+    "bader-acf": ("dft_outputs", "read_acf"),
+    "chgcar": ("dft_outputs", "read_chgcar"),
+    "doscar": ("dft_outputs", "read_doscar"),
+    "gaussian-log": ("dft_outputs", "read_gaussian_dipole"),
 }
 # The same BioLogic formats hold cycler techniques (CV, GCPL, CA, ...) for the cycler kinds.
 CYCLER_FORMATS = {"biologic-mpt": ("cycler_biologic", "read_mpt"), "biologic-mpr": ("cycler_biologic", "read_mpr")}
@@ -76,7 +82,8 @@ _BY_KIND_SUFFIX = {("eis", ".csv"): "eis-csv", ("eis", ".txt"): "eis-csv",
                    ("ftir", ".jdx"): "jcamp-ir", ("ftir", ".dx"): "jcamp-ir", ("ftir", ".csv"): "ftir-csv",
                    ("tga", ".txt"): "netzsch-txt", ("dsc", ".txt"): "netzsch-txt",
                    ("tga", ".csv"): "netzsch-txt", ("dsc", ".csv"): "netzsch-txt", ("xps", ".csv"): "xps-csv",
-                   ("ftir", ".spc"): "galactic-spc", ("xrd", ".raw"): "bruker-raw"}
+                   ("ftir", ".spc"): "galactic-spc", ("xrd", ".raw"): "bruker-raw",
+                   ("dipole", ".log"): "gaussian-log", ("dipole", ".out"): "gaussian-log"}
 
 
 # The kinds each format can hold (a format not listed serves any kind).
@@ -92,11 +99,14 @@ KINDS_OF = {"biologic-mpt": ("eis",) + CYCLER_KINDS, "biologic-mpr": ("eis",) + 
             **{f: ("xrd",) for f in ("xy", "xrdml", "bruker-raw", "rigaku-ras", "rigaku-rasx")},
             **{f: ("tga", "dsc") for f in ("netzsch-txt", "ta-txt", "mettler-stare")},
             **{f: ("nmr",) for f in ("bruker", "jcamp-nmr", "varian")},
-            "tiff-image": ("image",), "msa": ("eels",), "gatan-dm": ("image", "eels")}
+            "tiff-image": ("image",), "msa": ("eels",), "gatan-dm": ("image", "eels"),
+            "vasp-outcar": ("dft-energy", "dft-run"), "vasprun-xml": ("dft-energy", "dft-run"),
+            "bader-acf": ("bader",), "chgcar": ("charge-density",), "doscar": ("dos",), "gaussian-log": ("dipole",)}
 # Tables that many programs write: tried after every vendor's own layout.
 GENERIC = ("eis-csv", "eis-csv-headerless", "cycler-csv", "ftir-csv", "xy", "xps-csv")
-# Modules holding a SNIFF dict {format: test(path, head) -> bool}.
-_SNIFF_MODULES = ("_sniff", "eis_biologic", "eis_gamry", "eis_zview", "eis_csv", "eis_chi", "eis_par", "eis_autolab",
+# Modules holding a SNIFF dict {format: test(path, head) -> bool}. dft_outputs comes first: a CHGCAR
+# opens with a POSCAR block, so its (stricter) test must rank before the POSCAR one.
+_SNIFF_MODULES = ("dft_outputs", "_sniff", "eis_biologic", "eis_gamry", "eis_zview", "eis_csv", "eis_chi", "eis_par", "eis_autolab",
                   "eis_zahner", "eis_ivium", "nmr", "xrd", "xrd_bruker", "xrd_rigaku", "ftir", "ftir_opus", "ftir_spc",
                   "thermal", "thermal_ta", "thermal_mettler", "images", "gatan_dm", "eels")
 
@@ -169,7 +179,18 @@ def _by_name(path, kind):
         return "vasp"
     if path.name.upper().startswith("XDATCAR") or suffix == ".xdatcar":
         return "xdatcar"
-    return None
+    return _dft_name(path.name.upper())
+
+
+# VASP and bader output names (name starts with, format)
+_DFT_NAMES = (("OUTCAR", "vasp-outcar"), ("VASPRUN", "vasprun-xml"), ("ACF", "bader-acf"), ("CHGCAR", "chgcar"),
+              ("AECCAR", "chgcar"), ("CHG_", "chgcar"), ("DOSCAR", "doscar"))
+
+
+def _dft_name(name):
+    if name.startswith("VASPRUN") and not name.endswith(".XML"):
+        return None
+    return next((fmt for start, fmt in _DFT_NAMES if name.startswith(start)), None)
 
 
 def reader(fmt, kind=None):

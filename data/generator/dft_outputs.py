@@ -1,0 +1,674 @@
+"""Reference DFT outputs: VASP OUTCAR/vasprun.xml, Bader ACF.dat, CHGCAR-format charge-density
+differences, VASP DOSCAR and Gaussian 16 logs (generated, NOT DFT).
+
+No electronic-structure calculation was run. The files are written deterministically (seeded from
+their own names, fixed float formats, no dates or host names) in the formats those codes write, with
+numbers chosen so that paper_lib.dft gives back the article's values. Every file says so in its
+comment or title field where the format has one (ACF.dat has none; its folder's OUTCAR says it).
+
+What the files encode (article value -> where it is)
+* Total energies (S9), ``energies/<model>/OUTCAR`` and ``vasprun.xml``: the same cell content, N = 8
+  LiNBH formula units (32 atoms): "LiNBH-bulk" (8 isolated Li-N-B-H units packed in a box) at
+  energy(sigma->0) = -190.50 eV and "LiNBH-chain" (the chain-like [LiNBH]n model of
+  data/generator/dft.py, structures/LiNBH.extxyz) at -192.04 eV: difference -1.54 eV per cell,
+  -0.1925 eV per formula unit. EDIFF = 1E-05 eV (the SCF convergence criterion) is in the header.
+* Bader charges (2a, 2b), ``bader/<interface>/ACF.dat`` (the Henkelman bader program's layout) with an
+  ``OUTCAR`` giving the atom order, the POTCAR titles and ZVAL (Li_sv 3, B 3, N 5, H 1), and the
+  interface structure (``structure.extxyz``, atoms.arrays["region"], as data/generator/dft.py builds it).
+  Net charge q = ZVAL - CHARGE. A [BH4] unit is a B of the LiBH4 side with its four H closer than
+  1.5 A; it is an *interface* unit when its B lies within 5.5 A (minimum image) of an atom of the
+  partner phase (region "LiNBH" or "LiNH2BH3"): four units per model (two per slab surface; the
+  cell is periodic along c, so both slab faces touch the partner). The charge transfer is the sum over
+  the interface units of (q_unit - mean q of the other, bulk-like units): 0.038 e (LiBH4/LiNBH) and
+  0.005 e (LiBH4/LiNH2BH3), ratio 7.6; the partner phase carries -0.038 / -0.005 e, so the slab's loss
+  and the partner's gain agree. Charges are whole micro-electrons, so the sums are exact in the file.
+* Charge-density differences (2a, 2b), ``bader/<interface>/CHGCAR_diff``: rho(AB) - rho(A) - rho(B)
+  in the CHGCAR layout (POSCAR block, grid 12 x 15 x 40, values rho*V_cell, 5 a line, with 5
+  significant digits to keep the file small): normalised Gaussians (sigma 0.8 A) of
+  depletion on the B of each interface [BH4] unit (-T/4 each) and of accumulation on the partner atom
+  nearest to it (+T/4 each): integral 0, depletion -T.
+* DOS (S24a, S25), ``dos/<sample>/DOSCAR`` and ``POSCAR``: ISPIN = 1, l-decomposed site DOS (columns
+  s, p, d: the VASP LORBIT = 10 layout), 91 points from -8.10 to +0.90 eV around E_F (step 0.10 eV),
+  Gaussian-broadened model bands. Energies are absolute in the file; E_F (header) is the zero of the
+  analysis (the article plots E - E_F). Small model cells: LiBH4 (Pnma unit cell, 4 [BH4]), and the
+  same cell next to three [LiNBH] chain units or one LiNH2BH3 unit. In the [BH4] PDOS (per unit) the
+  composite LiBH4-70LiNBH is shifted by -0.30 eV against LiBH4 and has new states from -1.20 to
+  -0.60 eV (E - E_F; a box of 0.5 states/eV per unit broadened by 0.03 eV, so its half-height
+  edges are those energies); LiBH4-70LiNH2BH3 is shifted by -0.05 eV and has no new states. The
+  valence band holds 8 electrons per [BH4] unit (32 per LiBH4 cell).
+* Dipoles (S26), ``gaussian/<molecule>.log``: Gaussian 16 layout (Standard orientation, SCF Done,
+  "Dipole moment (field-independent basis, Debye)"): LiNH2BH3 4.68 D at 12.0 deg and LiNBH 5.48 D at
+  8.0 deg to the B->N axis. Geometries: the schematic Li-NH2-BH3 unit of data/generator/dft.py, and a
+  linear Li-N-B-H unit (N-B 1.45 A as in the chains, B-H 1.21 A, Li-N 1.80 A).
+"""
+
+from pathlib import Path
+
+import numpy as np
+from ase import Atoms
+from ase.data import atomic_masses, atomic_numbers
+from ase.neighborlist import neighbor_list
+
+from . import common, dft
+
+ENERGIES = {"LiNBH-bulk": -190.50, "LiNBH-chain": -192.04}  # eV, N = 8 formula units
+N_FORMULA_UNITS = 8
+EDIFF = 1e-5  # eV
+TRANSFER = {"LiBH4-LiNBH": 0.038, "LiBH4-LiNH2BH3": 0.005}  # e
+PARTNER = {"LiBH4-LiNBH": "LiNBH", "LiBH4-LiNH2BH3": "LiNH2BH3"}
+INTERFACE_CUTOFF = 5.5  # Å, B to the nearest partner atom
+ZVAL = {"Li": 3.0, "B": 3.0, "N": 5.0, "H": 1.0}
+POTCAR = {"Li": "PAW_PBE Li_sv 10Sep2004", "B": "PAW_PBE B 06Sep2000", "N": "PAW_PBE N 08Apr2002",
+          "H": "PAW_PBE H 15Jun2001"}
+GRID = (12, 15, 40)
+SIGMA_DRHO = 0.8  # Å
+DOS_GRID = (-8.10, 0.90, 91)  # eV relative to E_F, NEDOS: the box edges and shifts on grid points
+DOS_SHIFT = {"LiBH4": 0.0, "LiBH4-70LiNH2BH3": -0.05, "LiBH4-70LiNBH": -0.30}  # eV
+NEW_STATES = (-1.20, -0.60, 0.5, 0.03)  # eV, eV, states/eV per [BH4], broadening (eV)
+EFERMI = {"LiBH4": 1.254, "LiBH4-70LiNH2BH3": 1.317, "LiBH4-70LiNBH": 1.618}  # eV, absolute
+DIPOLES = {"LiNH2BH3": (4.68, 12.0), "LiNBH": (5.48, 8.0)}  # Debye, degrees to B->N
+NOTE = "reference data generated by data/generator/dft_outputs.py, not a DFT calculation"
+ORDER = ["Li", "B", "N", "H"]
+
+
+# ---------------------------------------------------------------- formatting helpers
+def _fe(x, width, digits):
+    """Fortran ``E<width>.<digits>``: 0.ddddE+xx mantissa."""
+    x = float(x)
+    if x == 0.0:
+        return f"{'0.' + '0' * digits + 'E+00':>{width}}"
+    exp = int(np.floor(np.log10(abs(x)))) + 1
+    mant = round(abs(x) / 10.0 ** exp, digits)
+    if mant >= 1.0:
+        mant, exp = mant / 10.0, exp + 1
+    text = f"{'-' if x < 0 else ''}{mant:.{digits}f}E{exp:+03d}"
+    return f"{text:>{width}}"
+
+
+def _zero_sum_ints(rng, n, scale):
+    """``n`` integers of spread ``scale`` summing exactly to 0."""
+    v = np.round(rng.normal(0.0, scale, n)).astype(np.int64)
+    v[-1] -= v.sum()
+    return v
+
+
+def _split(total, n):
+    """Integer ``total`` split into ``n`` integers that sum to it exactly."""
+    base = np.full(n, total // n, dtype=np.int64)
+    base[: total - base.sum()] += 1
+    return base
+
+
+def _sorted_by_element(atoms):
+    order = np.argsort([ORDER.index(s) for s in atoms.get_chemical_symbols()], kind="stable")
+    out = atoms[order]
+    for key in list(out.arrays):
+        if key not in ("numbers", "positions", "region"):
+            del out.arrays[key]
+    return out
+
+
+def _species(atoms):
+    """Species in file order and their counts (consecutive runs, as VASP lists them)."""
+    symbols, runs = atoms.get_chemical_symbols(), []
+    for s in symbols:
+        if runs and runs[-1][0] == s:
+            runs[-1][1] += 1
+        else:
+            runs.append([s, 1])
+    return runs
+
+
+# ---------------------------------------------------------------- VASP OUTCAR and vasprun.xml
+def _outcar_text(atoms, energy, forces, title, efermi=0.0):
+    runs = _species(atoms)
+    nelect = sum(ZVAL[s] for s in atoms.get_chemical_symbols())
+    cell = np.array(atoms.cell)
+    rec = np.linalg.inv(cell).T
+    lines = [f" vasp.6.4.2 (reference layout) -- {title}: {NOTE}", ""]
+    lines += [f" POTCAR:    {POTCAR[s]}" for s, _ in runs]
+    for s, _ in runs:
+        lines += [f"   VRHFIN ={s}:", f"   POMASS = {atomic_masses[atomic_numbers[s]]:8.3f}; ZVAL   = "
+                  f"{ZVAL[s]:8.3f}    mass and valenz"]
+    lines += [f" POTCAR:    {POTCAR[s]}" for s, _ in runs]
+    lines += ["", " Dimension of arrays:",
+              f"   k-points           NKPTS =      1   k-points in BZ     NKDIM =      1   number of bands    "
+              f"NBANDS= {int(nelect // 2 + 8):6d}",
+              f"   number of dos      NEDOS =    301   number of ions     NIONS = {len(atoms):6d}",
+              "   ions per type =          " + "".join(f"{n:4d}" for _, n in runs), "",
+              f"   SYSTEM =  {title}", "   ISPIN  =      1    spin polarized calculation?",
+              f"   EDIFF  = {_fe(EDIFF, 7, 1).strip()}   stopping-criterion for ELM",
+              f"   NELECT = {nelect:12.4f}    total number of electrons", "",
+              " Ionic Valenz", "   ZVAL   = " + "".join(f"{ZVAL[s]:7.2f}" for s, _ in runs), "",
+              " k-points in reciprocal lattice and weights: Gamma",
+              "   0.00000000  0.00000000  0.00000000       1.000", ""]
+    de = [3.1e-2, -2.4e-3, 1.9e-4, -3.0e-5, 4.0e-6]
+    for k, d in enumerate(de, start=1):
+        lines += [f"----------------------------------------- Iteration      1({k:4d})  "
+                  "---------------------------------------", "",
+                  f"  energy without entropy = {energy + sum(de[k:]):17.8f}  energy(sigma->0) = "
+                  f"{energy + sum(de[k:]):17.8f}", f"  total energy-change (2. order) : {_fe(d, 11, 7)}", ""]
+    lines += [" ------------------------ aborting loop because EDIFF is reached "
+              "----------------------------------------", "",
+              f" E-fermi : {efermi:10.4f}     XC(G=0):  -0.8911     alpha+bet : -0.3456", "",
+              "      direct lattice vectors                 reciprocal lattice vectors"]
+    lines += ["".join(f"{v:13.9f}" for v in cell[i]) + "".join(f"{v:13.9f}" for v in rec[i]) for i in range(3)]
+    lines += ["", " POSITION                                       TOTAL-FORCE (eV/Angst)",
+              " " + "-" * 83]
+    lines += ["".join(f"{v:13.5f}" for v in p) + "   " + "".join(f"{v:14.6f}" for v in f)
+              for p, f in zip(atoms.positions, forces)]
+    lines += [" " + "-" * 83, "    total drift:                                0.000000      0.000000      0.000000",
+              "", "", "  FREE ENERGIE OF THE ION-ELECTRON SYSTEM (eV)", "  " + "-" * 51,
+              f"  free  energy   TOTEN  = {energy:18.8f} eV", "",
+              f"  energy  without entropy= {energy:18.8f}  energy(sigma->0) = {energy:18.8f}", "", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _vasprun_text(atoms, energy, forces, title, efermi=0.0):
+    runs = _species(atoms)
+    cell = np.array(atoms.cell)
+    frac = np.linalg.solve(cell.T, atoms.positions.T).T
+    frac = np.round(frac, 8) + 0.0
+
+    def varray(name, rows, fmt="{:16.8f}"):
+        body = "".join(f"   <v>{''.join(fmt.format(v) for v in row)} </v>\n" for row in rows)
+        return f'  <varray name="{name}" >\n{body}  </varray>\n'
+
+    def structure(name=None):
+        tag = f'<structure name="{name}" >' if name else "<structure>"
+        return (f" {tag}\n  <crystal>\n" + varray("basis", cell).replace("\n   <v>", "\n    <v>")
+                + f'   <i name="volume">{atoms.get_volume():16.8f} </i>\n  </crystal>\n'
+                + varray("positions", frac) + " </structure>\n")
+
+    def energy_block(indent):
+        return (f'{indent}<energy>\n{indent} <i name="e_fr_energy">{energy:16.8f} </i>\n'
+                f'{indent} <i name="e_wo_entrp">{energy:16.8f} </i>\n'
+                f'{indent} <i name="e_0_energy">{energy:16.8f} </i>\n{indent}</energy>\n')
+
+    atom_rows = "".join(f"    <rc><c>{s:2s}</c><c>{k + 1:4d}</c></rc>\n"
+                        for k, (s, n) in enumerate(runs) for _ in range(n))
+    type_rows = "".join(f"    <rc><c>{n:4d}</c><c>{s:2s}</c><c>{atomic_masses[atomic_numbers[s]]:16.8f}</c>"
+                        f"<c>{ZVAL[s]:16.8f}</c><c>  {POTCAR[s]}</c></rc>\n" for s, n in runs)
+    return ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<modeling>\n'
+            f" <!-- {title}: {NOTE} -->\n"
+            ' <generator>\n  <i name="program" type="string">vasp </i>\n'
+            '  <i name="version" type="string">6.4.2  </i>\n </generator>\n'
+            f' <incar>\n  <i type="string" name="SYSTEM">{title}</i>\n  <i name="EDIFF">{EDIFF:16.8f}</i>\n'
+            '  <i type="int" name="ISPIN">     1</i>\n </incar>\n'
+            ' <kpoints>\n  <generation param="Gamma">\n   <v type="int" name="divisions">       1        1'
+            '        1 </v>\n  </generation>\n'
+            + varray("kpointlist", [[0.0, 0.0, 0.0]]) + varray("weights", [[1.0]]) + " </kpoints>\n"
+            ' <parameters>\n  <separator name="electronic" >\n'
+            f'   <i name="EDIFF">{EDIFF:16.8f}</i>\n   <i type="int" name="ISPIN">     1</i>\n'
+            '  </separator>\n </parameters>\n'
+            f" <atominfo>\n  <atoms>{len(atoms):6d} </atoms>\n  <types>{len(runs):6d} </types>\n"
+            '  <array name="atoms" >\n   <dimension dim="1">ion</dimension>\n'
+            '   <field type="string">element</field>\n   <field type="int">atomtype</field>\n'
+            f"   <set>\n{atom_rows}   </set>\n  </array>\n"
+            '  <array name="atomtypes" >\n   <dimension dim="1">type</dimension>\n'
+            '   <field type="int">atomspertype</field>\n   <field type="string">element</field>\n'
+            '   <field>mass</field>\n   <field>valence</field>\n   <field type="string">pseudopotential</field>\n'
+            f"   <set>\n{type_rows}   </set>\n  </array>\n </atominfo>\n"
+            + structure("initialpos") + " <calculation>\n  <scstep>\n" + energy_block("   ") + "  </scstep>\n"
+            + structure().replace("\n", "\n ").rstrip(" ") + varray("forces", forces)
+            + energy_block("  ") + f'  <dos>\n   <i name="efermi">{efermi:16.8f} </i>\n  </dos>\n'
+            + " </calculation>\n" + structure("finalpos") + "</modeling>\n")
+
+
+def _relaxed_forces(atoms, rng):
+    """Residual forces (eV/Å) of a relaxed structure: seeded, < 0.01, zero net force, 1e-6 quantum."""
+    f = rng.uniform(-0.008, 0.008, size=(len(atoms), 3))
+    f -= f.mean(axis=0)
+    return np.round(f, 6) + 0.0
+
+
+def _write_vasp_run(folder, atoms, energy, title, rng, efermi=0.0, vasprun=True):
+    folder.mkdir(parents=True, exist_ok=True)
+    atoms = dft._quantized(atoms)
+    atoms.positions = np.round(atoms.positions, 5) + 0.0
+    forces = _relaxed_forces(atoms, rng)
+    (folder / "OUTCAR").write_text(_outcar_text(atoms, energy, forces, title, efermi))
+    if not vasprun:
+        return [folder / "OUTCAR"]
+    (folder / "vasprun.xml").write_text(_vasprun_text(atoms, energy, forces, title, efermi))
+    return [folder / "OUTCAR", folder / "vasprun.xml"]
+
+
+def linbh_monomers(rng):
+    """8 isolated linear Li-N-B-H units (the 'bulk LiNBH' comparator of S9), same content as the chain
+    model: units on a 2 x 2 x 2 grid of a 10 x 8.8 x 8.8 Å box, axes alternating along ±x."""
+    symbols, pos = [], []
+    for i in range(2):
+        for j in range(2):
+            for k in range(2):
+                centre = np.array([2.5 + 5.0 * i, 2.2 + 4.4 * j + 0.3 * k, 2.2 + 4.4 * k])
+                sign = 1.0 if (i + j + k) % 2 == 0 else -1.0
+                axis = sign * np.array([1.0, 0.0, 0.0])
+                n = centre - 0.725 * axis
+                symbols += ["Li", "N", "B", "H"]
+                pos += [n - 1.80 * axis, n, n + dft.BN * axis, n + (dft.BN + dft.BH_CHAIN) * axis]
+    pos = np.array(pos) + rng.normal(0.0, 0.005, size=(len(pos), 3))
+    return Atoms(symbols, positions=pos, cell=[10.0, 8.8, 8.8], pbc=True)
+
+
+def write_vasp_energies(folder) -> list:
+    """``energies/LiNBH-{bulk,chain}/{OUTCAR,vasprun.xml}``: energy(sigma->0) -190.50 / -192.04 eV."""
+    folder = Path(folder)
+    chain = dft.linbh_bulk(common.rng("dft/structures/LiNBH.extxyz"))  # as structures/LiNBH.extxyz
+    bulk = linbh_monomers(common.rng("dft/outputs/energies/LiNBH-bulk"))
+    files = []
+    for name, atoms in (("LiNBH-bulk", bulk), ("LiNBH-chain", chain)):
+        files += _write_vasp_run(folder / "energies" / name, _sorted_by_element(atoms), ENERGIES[name],
+                                 f"{name} ({N_FORMULA_UNITS} LiNBH formula units)",
+                                 common.rng(f"dft/outputs/energies/{name}"), efermi=-1.2871)
+    return files
+
+
+# ---------------------------------------------------------------- Bader
+def _interfaces():
+    lib, lib_scale = dft.libh4_bulk(common.rng("dft/structures/LiBH4.vasp"))
+    comp, _ = dft.libh4_linbh(common.rng("dft/structures/LiBH4-LiNBH.extxyz"))
+    ab = dft.libh4_linh2bh3(common.rng("dft/structures/LiBH4-LiNH2BH3.extxyz"), lib_scale)
+    return {"LiBH4-LiNBH": _sorted_by_element(comp), "LiBH4-LiNH2BH3": _sorted_by_element(ab)}
+
+
+def bh4_groups(atoms, exclude):
+    """{B index: [H indices]} of [BH4] units (four H within 1.5 Å) among atoms not in ``exclude``."""
+    symbols = np.array(atoms.get_chemical_symbols())
+    i, j = neighbor_list("ij", atoms, 1.5)
+    groups = {}
+    for a, b in zip(i, j):
+        if symbols[a] == "B" and symbols[b] == "H" and not exclude[a]:
+            groups.setdefault(int(a), []).append(int(b))
+    return {b: sorted(h) for b, h in sorted(groups.items()) if len(h) == 4}
+
+
+def _interface_units(atoms, partner_mask, units):
+    partner = np.flatnonzero(partner_mask)
+    near = {b: float(atoms.get_distances(b, partner, mic=True).min()) for b in units}
+    return [b for b in units if round(near[b], 6) < INTERFACE_CUTOFF]
+
+
+def _net_charges(atoms, name, rng):
+    """Net Bader charges in micro-electrons (integers) with exact group sums (module docstring)."""
+    symbols = np.array(atoms.get_chemical_symbols())
+    partner_mask = np.asarray(atoms.arrays["region"]).astype(str) == PARTNER[name]
+    t = int(round(TRANSFER[name] * 1e6))
+    units = bh4_groups(atoms, partner_mask)
+    inter = _interface_units(atoms, partner_mask, units)
+    inner = [b for b in units if b not in inter]
+    q = np.zeros(len(atoms), dtype=np.int64)
+    slab_li = np.flatnonzero((symbols == "Li") & ~partner_mask)
+    q[slab_li] = 860000 + _zero_sum_ints(rng, len(slab_li), 3000)
+    totals = dict(zip(inner, -860000 + _zero_sum_ints(rng, len(inner), 2000)))
+    totals.update(zip(inter, -860000 + _split(t, len(inter)) + _zero_sum_ints(rng, len(inter), 1000)))
+    for b in units:
+        q[b] = 1520000 + int(round(rng.normal(0.0, 4000)))
+        q[units[b]] = _split(int(totals[b] - q[b]), 4) + _zero_sum_ints(rng, 4, 1500)
+    base = {"Li": 855000, "N": -1850000, "B": 1450000, "H": -455000}
+    part = np.flatnonzero(partner_mask)
+    for k in part:
+        s = symbols[k]
+        if name == "LiBH4-LiNH2BH3":
+            heavy = part[np.argsort(atoms.get_distances(k, part, mic=True))[1]] if s == "H" else None
+            base = {"Li": 860000, "N": -1600000, "B": 1550000,
+                    "H": 420000 if heavy is not None and symbols[heavy] == "N" else -550000}
+        q[k] = base[s] + int(round(rng.normal(0.0, 2000)))
+    nitrogen = part[symbols[part] == "N"]
+    q[nitrogen] += _split(int(-t - q[part].sum()), len(nitrogen))
+    assert q.sum() == 0 and q[part].sum() == -t
+    return q, units, inter
+
+
+def _acf_text(atoms, q, rng):
+    symbols = atoms.get_chemical_symbols()
+    charge = np.array([int(round(ZVAL[s] * 1e6)) for s in symbols]) - q  # micro-electrons
+    min_dist = {"Li": 1.32, "B": 0.58, "N": 0.91, "H": 0.74}
+    weight = {"Li": 6.0, "B": 3.2, "N": 9.5, "H": 8.4}
+    w = np.array([weight[s] for s in symbols]) * rng.uniform(0.9, 1.1, len(atoms))
+    vol = np.round(atoms.get_volume() * w / w.sum(), 6)
+    lines = ["    #         X           Y           Z       CHARGE      MIN DIST   ATOMIC VOL",
+             " " + "-" * 80]
+    for k, (p, s) in enumerate(zip(atoms.positions, symbols)):
+        d = min_dist[s] + rng.uniform(-0.05, 0.05)
+        lines.append(f"{k + 1:5d}" + "".join(f"{v + 0.0:12.6f}" for v in np.round(p, 6))
+                     + f"{charge[k] / 1e6:12.6f}{d:13.6f}{vol[k]:13.6f}")
+    lines += [" " + "-" * 80, f"    VACUUM CHARGE:{0.0:21.4f}", f"    VACUUM VOLUME:{0.0:21.4f}",
+              f"    NUMBER OF ELECTRONS:{charge.sum() / 1e6:15.4f}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_bader(folder) -> list:
+    """``bader/<interface>/{ACF.dat, OUTCAR, structure.extxyz}`` for LiBH4/LiNBH and LiBH4/LiNH2BH3 (the
+    OUTCAR gives the atom order and ZVAL)."""
+    folder, files = Path(folder), []
+    for name, atoms in _interfaces().items():
+        out = folder / "bader" / name
+        out.mkdir(parents=True, exist_ok=True)
+        rng = common.rng(f"dft/outputs/bader/{name}/ACF.dat")
+        q, _, _ = _net_charges(atoms, name, rng)
+        atoms = dft._quantized(atoms)
+        atoms.positions = np.round(atoms.positions, 6) + 0.0
+        (out / "ACF.dat").write_text(_acf_text(atoms, q, rng))
+        e0 = round(sum(dft.E_ATOM[s] for s in atoms.get_chemical_symbols()) + rng.uniform(-2, 2), 6)
+        single = Atoms(atoms.get_chemical_symbols(), positions=atoms.positions, cell=atoms.cell, pbc=True)
+        files += _write_vasp_run(out, single, e0, f"{name} interface", common.rng(f"dft/outputs/bader/{name}"),
+                                 vasprun=False)
+        dft._write_extxyz(out / "structure.extxyz", [atoms.copy()])
+        files += [out / "ACF.dat", out / "structure.extxyz"]
+    return files
+
+
+# ---------------------------------------------------------------- charge-density difference
+def _gaussian_on_grid(frac_centre, cell, grid, sigma):
+    """A periodic Gaussian (minimum image) on the grid, normalised to integrate to 1 (1/Å^3)."""
+    axes = [np.arange(n) / n for n in grid]
+    d = [((a - c + 0.5) % 1.0 - 0.5) * np.linalg.norm(cell[i]) for i, (a, c) in enumerate(zip(axes, frac_centre))]
+    g = np.exp(-d[0][:, None, None] ** 2 / (2 * sigma ** 2)) * np.exp(-d[1][None, :, None] ** 2 / (2 * sigma ** 2)) \
+        * np.exp(-d[2][None, None, :] ** 2 / (2 * sigma ** 2))
+    dv = abs(np.linalg.det(cell)) / np.prod(grid)
+    return g / (g.sum() * dv)
+
+
+def difference_density(atoms, name):
+    """rho(AB) - rho(A) - rho(B) (e/Å^3) on :data:`GRID`: depletion on interface [BH4] B, accumulation
+    on the partner atom nearest each (module docstring)."""
+    partner_mask = np.asarray(atoms.arrays["region"]).astype(str) == PARTNER[name]
+    units = bh4_groups(atoms, partner_mask)
+    inter = _interface_units(atoms, partner_mask, units)
+    partner = np.flatnonzero(partner_mask)
+    cell = np.array(atoms.cell)
+    frac = atoms.get_scaled_positions(wrap=True)
+    rho = np.zeros(GRID)
+    amp = TRANSFER[name] / len(inter)
+    for b in inter:
+        nearest = partner[int(np.argmin(atoms.get_distances(b, partner, mic=True)))]
+        rho -= amp * _gaussian_on_grid(frac[b], cell, GRID, SIGMA_DRHO)
+        rho += amp * _gaussian_on_grid(frac[nearest], cell, GRID, SIGMA_DRHO)
+    return rho
+
+
+def write_chgcar_difference(folder) -> list:
+    """``bader/<interface>/CHGCAR_diff``: CHGCAR layout, values rho*V_cell, 5 a line."""
+    folder, files = Path(folder), []
+    for name, atoms in _interfaces().items():
+        out = folder / "bader" / name
+        out.mkdir(parents=True, exist_ok=True)
+        rho = difference_density(atoms, name)
+        path = out / "CHGCAR_diff"
+        plain = Atoms(atoms.get_chemical_symbols(), positions=atoms.positions, cell=atoms.cell, pbc=True)
+        plain.wrap()
+        dft._write_poscar(path, plain)
+        lines = path.read_text().splitlines()
+        lines[0] = f"{name} charge-density difference rho(AB)-rho(A)-rho(B): {NOTE}"
+        values = np.round(rho.T.ravel() * plain.get_volume(), 9) + 0.0  # x fastest, as VASP writes
+        rows = [" ".join(_fe(v, 11, 5) for v in values[k:k + 5]) for k in range(0, len(values), 5)]
+        text = "\n".join(lines) + "\n\n" + "".join(f" {n:4d}" for n in GRID) + "\n" \
+            + "\n".join(" " + r for r in rows) + "\n"
+        path.write_text(text)
+        files.append(path)
+    return files
+
+
+# ---------------------------------------------------------------- DOS
+def _g(e, centre, sigma):
+    return np.exp(-0.5 * ((e - centre) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+
+
+def _bands_bh4(e, shift):
+    """Deep (2 states) and top (6 states) valence bands of one [BH4] unit (states/eV)."""
+    deep = 2.0 * _g(e, -6.60 + shift, 0.35)
+    top = 6.0 * (0.25 * _g(e, -2.30 + shift, 0.30) + 0.35 * _g(e, -1.45 + shift, 0.30)
+                 + 0.40 * _g(e, -0.55 + shift, 0.25))
+    return deep, top
+
+
+def _new_states(e):
+    from scipy.special import erf
+
+    lo, hi, height, width = NEW_STATES
+    return 0.5 * height * (erf((e - lo) / (width * np.sqrt(2))) - erf((e - hi) / (width * np.sqrt(2))))
+
+
+PARTNER_BANDS = {  # states per formula unit: (centre eV, sigma eV, states)
+    "LiNBH": [(-5.20, 0.40, 2.0), (-3.40, 0.40, 4.0), (-0.35, 0.30, 4.0)],
+    "LiNH2BH3": [(-7.40, 0.35, 2.0), (-5.60, 0.35, 2.0), (-3.10, 0.35, 4.0), (-1.90, 0.35, 4.0), (-0.80, 0.30, 2.0)],
+}
+PARTNER_SHARE = {"Li": (0.01, 0.02), "N": (0.10, 0.35), "B": (0.08, 0.20), "H": (0.10, 0.0)}  # s, p of each band
+
+
+def dos_model(sample):
+    """The model cell (ase.Atoms, element-sorted) of a DOS sample."""
+    lib, lib_scale = dft.libh4_bulk(common.rng("dft/structures/LiBH4.vasp"))
+    template = dft.PnmaTemplate((1, 1, 1), common.rng(f"dft/outputs/dos/{sample}/POSCAR"))
+    slab = template.build(lib_scale, dft.BH_BULK if sample != "LiBH4-70LiNBH" else dft.BH_COMPOSITE)
+    cell = np.array(slab.cell)
+    lx, ly, lz = cell[0, 0], cell[1, 1], cell[2, 2]
+    if sample == "LiBH4":
+        return _sorted_by_element(slab)
+    if sample == "LiBH4-70LiNBH":
+        z0 = lz + 2.9 + dft.LIN_COMPOSITE
+        symbols, pos = dft.linbh_layers(lx, ly, lx / 3, dft.LIN_COMPOSITE, z0, 4.6, np.zeros(3), 1, 1)
+        top = z0 + dft.BN * 0.5 + dft.BH_CHAIN + 2.9
+    else:
+        n = np.array([0.25 * lx, 0.25 * ly, lz + 2.6 + dft.LIN_AB])
+        symbols, pos = _amidoborane(n)
+        top = n[2] + dft.NB_AB + 0.5 + 2.6
+    atoms = slab + Atoms(symbols, positions=pos)
+    atoms.set_cell([lx, ly, top], scale_atoms=False)
+    atoms.pbc = True
+    return _sorted_by_element(atoms)
+
+
+def _amidoborane(n_pos):
+    """Symbols and positions (Å) of one schematic Li-NH2-BH3 unit (geometry of data/generator/dft.py)."""
+    theta = np.radians(70.5)
+    b_pos = n_pos + [0.0, 0.0, dft.NB_AB]
+    symbols, pos = ["Li", "N", "B"], [n_pos - [0.0, 0.0, dft.LIN_AB], n_pos, b_pos]
+    for phi in (90.0, 210.0, 330.0):
+        p = np.radians(phi)
+        symbols.append("H")
+        pos.append(b_pos + dft.BH_AB * np.array([np.sin(theta) * np.cos(p), np.sin(theta) * np.sin(p), np.cos(theta)]))
+    for phi in (30.0, 150.0):
+        p = np.radians(phi)
+        symbols.append("H")
+        pos.append(n_pos + dft.NH * np.array([np.sin(theta) * np.cos(p), np.sin(theta) * np.sin(p), -np.cos(theta)]))
+    return symbols, np.array(pos)
+
+
+def _pdos(atoms, sample, e):
+    """Site DOS (n_atoms x 3 x NEDOS: s, p, d) and total DOS (states/eV per cell)."""
+    symbols = np.array(atoms.get_chemical_symbols())
+    units = bh4_groups(atoms, np.zeros(len(atoms), bool))
+    in_bh4 = np.zeros(len(atoms), bool)
+    for b, hs in units.items():
+        in_bh4[[b, *hs]] = True
+    deep, top = _bands_bh4(e, DOS_SHIFT[sample])
+    new = _new_states(e) if sample == "LiBH4-70LiNBH" else np.zeros_like(e)
+    site = np.zeros((len(atoms), 3, len(e)))
+    total = len(units) * (deep + top + new)
+    li_bh4 = np.flatnonzero(symbols == "Li")[: len(units)]  # the slab's Li come first among the Li
+    for b, hs in units.items():
+        site[b, 0] = 0.40 * deep
+        site[b, 1] = 0.35 * top + 0.30 * new
+        for h in hs:
+            site[h, 0] = 0.12 * deep + 0.13 * top + 0.175 * new
+    for li in li_bh4:
+        site[li, 0] = 0.01 * (deep + top)
+        site[li, 1] = 0.02 * top
+    name = {"LiBH4-70LiNBH": "LiNBH", "LiBH4-70LiNH2BH3": "LiNH2BH3"}.get(sample)
+    if name:
+        partner = [k for k in range(len(atoms)) if not in_bh4[k] and k not in li_bh4]
+        n_fu = int((symbols[partner] == "N").sum())
+        band = sum(states * _g(e, c + DOS_SHIFT[sample], s) for c, s, states in PARTNER_BANDS[name])
+        total = total + n_fu * band
+        for k in partner:
+            share = PARTNER_SHARE[symbols[k]]
+            site[k, 0], site[k, 1] = share[0] * band, share[1] * band
+    return site, total
+
+
+def _doscar_text(atoms, sample):
+    lo, hi, nedos = DOS_GRID
+    e = np.round(np.linspace(lo, hi, nedos), 6)
+    ef = EFERMI[sample]
+    site, total = _pdos(atoms, sample, e)
+    step = e[1] - e[0]
+    integrated = np.concatenate([[0.0], np.cumsum(0.5 * (total[1:] + total[:-1]) * step)])
+    lengths = atoms.cell.lengths() * 1e-10
+    header = f"{ef + hi:16.8f}{ef + lo:16.8f}{nedos:6d}{ef:16.8f}{1.0:16.8f}"
+    lines = [f"{len(atoms):4d}{len(atoms):4d}   1   0",
+             _fe(atoms.get_volume() / len(atoms), 15, 7) + "".join(_fe(v, 15, 7) for v in lengths) + _fe(5e-16, 15, 7),
+             "  1.000000000000000E-004", "  CAR ", f" {sample} DOS model: {NOTE}", header]
+    absolute = [f"{ef + v:10.3f}" for v in e]
+    lines += [a + _fe(d, 12, 4) + _fe(i, 12, 4) for a, d, i in zip(absolute, total, integrated)]
+    for k in range(len(atoms)):
+        lines.append(header)
+        lines += [a + "".join(_fe(site[k, o, m], 12, 4) for o in range(3)) for m, a in enumerate(absolute)]
+    return "\n".join(lines) + "\n"
+
+
+def write_doscar(folder) -> list:
+    """``dos/<sample>/{DOSCAR, POSCAR}`` for LiBH4, LiBH4-70LiNH2BH3 and LiBH4-70LiNBH."""
+    folder, files = Path(folder), []
+    for sample in DOS_SHIFT:
+        out = folder / "dos" / sample
+        out.mkdir(parents=True, exist_ok=True)
+        atoms = dos_model(sample)
+        dft._write_poscar(out / "POSCAR", atoms.copy())
+        lines = (out / "POSCAR").read_text().splitlines()
+        lines[0] = f"{sample} DOS model cell: {NOTE}"
+        (out / "POSCAR").write_text("\n".join(lines) + "\n")
+        (out / "DOSCAR").write_text(_doscar_text(atoms, sample))
+        files += [out / "DOSCAR", out / "POSCAR"]
+    return files
+
+
+# ---------------------------------------------------------------- Gaussian 16 dipoles
+def molecule(name):
+    """Geometry (Å) of the S26 molecules, B->N along -z; centred on the centre of nuclear charge."""
+    if name == "LiNH2BH3":
+        symbols, pos = _amidoborane(np.zeros(3))
+    else:
+        symbols = ["Li", "N", "B", "H"]
+        pos = np.array([[0.0, 0.0, -1.80], [0.0, 0.0, 0.0], [0.0, 0.0, dft.BN], [0.0, 0.0, dft.BN + dft.BH_CHAIN]])
+    atoms = Atoms(symbols, positions=pos)
+    z = atoms.numbers[:, None]
+    atoms.positions -= (z * atoms.positions).sum(axis=0) / z.sum()
+    atoms.positions = np.round(atoms.positions, 6) + 0.0
+    return atoms
+
+
+def _gaussian_text(name):
+    atoms = molecule(name)
+    magnitude, angle = DIPOLES[name]
+    a = np.radians(angle)
+    vector = np.round(magnitude * np.array([np.sin(a), 0.0, -np.cos(a)]), 4) + 0.0  # B->N is -z
+    energy = {"LiNH2BH3": -90.3417826521, "LiNBH": -87.9632184409}[name]
+    rows = "".join(f" {k + 1:6d} {z:10d} {0:11d}    {p[0]:12.6f}{p[1]:12.6f}{p[2]:12.6f}\n"
+                   for k, (z, p) in enumerate(zip(atoms.numbers, atoms.positions)))
+    dash = " " + "-" * 69 + "\n"
+    return (" Entering Gaussian System, Link 0=g16\n"
+            " ******************************************\n"
+            " Gaussian 16:  ES64L-G16RevC.01  (reference layout)\n"
+            " ******************************************\n"
+            f" {NOTE}\n"
+            " ----------------------------------\n"
+            " #p B3LYP/6-311+G(d,p) SCF=Tight\n"
+            " ----------------------------------\n"
+            " ----------------------------------\n"
+            f" {name} dipole moment (S26): {NOTE}\n"
+            " ----------------------------------\n"
+            " Symbolic Z-matrix:\n"
+            " Charge =  0 Multiplicity = 1\n"
+            + "".join(f" {s:2s}  {p[0]:14.8f}{p[1]:14.8f}{p[2]:14.8f}\n"
+                      for s, p in zip(atoms.get_chemical_symbols(), atoms.positions))
+            + " \n                         Standard orientation:                         \n" + dash
+            + " Center     Atomic      Atomic             Coordinates (Angstroms)\n"
+            " Number     Number       Type             X           Y           Z\n" + dash + rows + dash
+            + f" SCF Done:  E(RB3LYP) = {energy:17.10f}     A.U. after   14 cycles\n"
+            "            NFock= 14  Conv=0.43D-08     -V/T= 2.0041\n"
+            " Dipole moment (field-independent basis, Debye):\n"
+            f"    X={vector[0]:20.4f}    Y={vector[1]:20.4f}    Z={vector[2]:20.4f}  Tot={magnitude:20.4f}\n"
+            " Normal termination of Gaussian 16.\n")
+
+
+def write_gaussian(folder) -> list:
+    """``gaussian/{LiNH2BH3,LiNBH}.log`` (Gaussian 16 output layout)."""
+    out = Path(folder) / "gaussian"
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name in DIPOLES:
+        path = out / f"{name}.log"
+        path.write_text(_gaussian_text(name))
+        files.append(path)
+    return files
+
+
+def write_all(folder) -> list:
+    """Every reference DFT output into ``folder`` (created); returns the files written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return (write_vasp_energies(folder) + write_bader(folder) + write_chgcar_difference(folder)
+            + write_doscar(folder) + write_gaussian(folder))
+
+
+# ---------------------------------------------------------------- manifest entries
+GENERATED = {"generated": "reference model, not DFT"}
+ENERGY_SAMPLES = {"LiNBH-bulk": "bulk LiNBH", "LiNBH-chain": "[LiNBH]n chain"}
+INTERFACE_SAMPLES = {"LiBH4-LiNBH": "LiBH4/LiNBH interface", "LiBH4-LiNH2BH3": "LiBH4/LiNH2BH3 interface"}
+
+
+def _entry(mid, kind, sample, file, fmt, **conditions):
+    return {"id": mid, "kind": kind, "sample": sample, "file": file, "format": fmt,
+            "conditions": {**GENERATED, **conditions}}
+
+
+def _energy_entries():
+    out = []
+    for name, sample in ENERGY_SAMPLES.items():
+        for fname, fmt in (("OUTCAR", "vasp-outcar"), ("vasprun.xml", "vasprun-xml")):
+            out.append(_entry(f"energy-{name}-{fname.split('.')[0]}", "dft-energy", sample,
+                              f"dft/energies/{name}/{fname}", fmt, output=fname, formula_units_LiNBH=N_FORMULA_UNITS,
+                              article_energy_eV=ENERGIES[name]))
+    return out
+
+
+def _bader_entries():
+    out = []
+    for name, sample in INTERFACE_SAMPLES.items():
+        folder = f"dft/bader/{name}"
+        ids = {k: f"{p}-{name}" for k, p in (("bader", "bader"), ("run", "bader-run"), ("structure", "bader-structure"),
+                                             ("charge-density", "charge-density"))}
+        out += [_entry(ids["run"], "dft-run", sample, f"{folder}/OUTCAR", "vasp-outcar",
+                       role="atom order and POTCAR valences ZVAL of the Bader analysis"),
+                _entry(ids["structure"], "structure", sample, f"{folder}/structure.extxyz", "extxyz",
+                       model="interface model in ACF.dat atom order, per-atom 'region'"),
+                _entry(ids["bader"], "bader", sample, f"{folder}/ACF.dat", "bader-acf", partner_region=PARTNER[name],
+                       structure_id=ids["structure"], valences_id=ids["run"], article_transfer_e=TRANSFER[name]),
+                _entry(ids["charge-density"], "charge-density", sample, f"{folder}/CHGCAR_diff", "chgcar",
+                       quantity="rho(AB) - rho(A) - rho(B)", structure_id=ids["structure"],
+                       article_transfer_e=TRANSFER[name])]
+    return out
+
+
+def _dos_entries():
+    out = []
+    for sample, shift in DOS_SHIFT.items():
+        new = {"article_new_states_eV": f"{NEW_STATES[0]} to {NEW_STATES[1]}"} if sample == "LiBH4-70LiNBH" else {}
+        out += [_entry(f"structure-dos-{sample}", "structure", f"{sample} DOS cell", f"dft/dos/{sample}/POSCAR", "vasp",
+                       model="model cell of the DOS run"),
+                _entry(f"dos-{sample}", "dos", sample, f"dft/dos/{sample}/DOSCAR", "doscar",
+                       structure_id=f"structure-dos-{sample}", energy_zero="E_F (DOSCAR header)",
+                       model_bh4_shift_eV=shift, **new)]
+    return out
+
+
+def _dipole_entries():
+    return [_entry(f"dipole-{name}", "dipole", name, f"dft/gaussian/{name}.log", "gaussian-log",
+                   article_dipole_D=value, model_angle_to_BN_deg=angle) for name, (value, angle) in DIPOLES.items()]
+
+
+def manifest_entries() -> list:
+    """The manifest entries of the files :func:`write_all` writes under data/reference/dft/."""
+    return _energy_entries() + _bader_entries() + _dos_entries() + _dipole_entries()
