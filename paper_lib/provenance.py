@@ -51,10 +51,14 @@ def versions() -> dict:
 def data_sources(*objects) -> list:
     """``[{"file", "sha256"}]`` of the inputs: Datasets read from one file (attrs ``source_file``,
     ``sha256``), results derived from several (attrs ``source_files``, ``source_sha256``, comma-joined,
-    e.g. a conductivity table), ase Atoms (info), or lists of them."""
+    e.g. a conductivity table), ase Atoms (info), file paths (e.g. the claims files the audit reads), or
+    lists of them."""
     found = {}
     for obj in objects:
         for item in obj if isinstance(obj, (list, tuple)) else [obj]:
+            if isinstance(item, Path):
+                found[paths.relative(item.resolve())] = hashlib.sha256(item.read_bytes()).hexdigest()
+                continue
             meta = getattr(item, "attrs", None) or getattr(item, "info", None) or {}
             if meta.get("source_file"):
                 found[meta["source_file"]] = meta.get("sha256", "")
