@@ -24,8 +24,9 @@ from uncertainties import ufloat
 
 from . import article, claims
 from .arrhenius import KB_EV
+from .images import LIBH4_PNMA_A as LIBH4_RT_CELL  # noqa: F401  (Å, room temperature, Soulié et al. 2002)
 from .output import atomic_write_text
-from .powder import CU_KA1, d_spacing, two_theta_from_d
+from .powder import CU_KA1, two_theta_from_d
 
 SEVERITY = {
     "none": "the inconsistency does not hold, or changes nothing",
@@ -34,11 +35,7 @@ SEVERITY = {
     "major": "bears on a conclusion the article draws",
 }
 LI_PER_CELL = 4                               # Pnma LiBH4, Z = 4
-LIBH4_RT_CELL = (7.17858, 4.43686, 6.80321)   # Å, room temperature (Soulié et al., J. Alloys Compd. 346 (2002) 200)
 LI_YOUNG_GPA = (4.9, 7.8)                     # bulk polycrystalline Li, Young's modulus (handbook; Masias et al., J. Mater. Sci. 54 (2019) 2585)
-FARADAY_MAH = 26801.4                         # mAh per mol of electrons
-LICOO2_M = 97.87                              # g/mol
-E_CHARGE, KB_J = 1.602176634e-19, 1.380649e-23
 IUPAC_PORES_NM = {"micropores": (0, 2), "mesopores": (2, 50), "macropores": (50, math.inf)}
 THIN_NM = 100  # the audit's criterion for 'ultrathin' Li interphases (nanometres to a few tens; well under 100 nm)
 

@@ -21,6 +21,7 @@ serve it.
 
 import argparse
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -73,32 +74,15 @@ def rewrite_links(text: str, here: str, page: str) -> str:
         if re.match(r"[a-z]+:|#", target):
             return match.group(0)
         path, _, anchor = target.partition("#")
-        relative = (Path(here).parent / path).as_posix()
-        relative = str(Path(relative)).replace("\\", "/")
-        relative = _normalised(relative)
+        relative = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
         shown = page_of(relative)
         if bang and (paths.ROOT / relative).is_file():
             shown = relative  # an image: copied to the same place in the site
         if shown is None:
             return f"{bang}[{label}]({repository_url(relative)}{'#' + anchor if anchor else ''})"
-        rel = _relative(shown, page)
+        rel = "../" * page.count("/") + shown
         return f"{bang}[{label}]({rel}{'#' + anchor if anchor else ''})"
     return LINK.sub(repl, text)
-
-
-def _normalised(relative: str) -> str:
-    parts = []
-    for part in relative.split("/"):
-        if part == "..":
-            parts = parts[:-1]
-        elif part not in (".", ""):
-            parts.append(part)
-    return "/".join(parts)
-
-
-def _relative(target: str, page: str) -> str:
-    depth = page.count("/")
-    return "../" * depth + target
 
 
 def figure_rows() -> dict:

@@ -91,6 +91,8 @@ def _finding(fid):
     ("aud_hrtem_anisotropic_expansion", {"hrtem_d011_LiBH4_in_LiBH4_70LiNBH": 0.381}),
     ("aud_asr_falls_with_current", {"overpotential_4mA_LiBH4_70LiNBH": 160.0}),
     ("aud_xrd_22deg_no_reflection", {"xrd_enhanced_peak_2theta_LiBH4_70LiNBH": 23.9}),
+    ("inc_cv_scan_duration", {"esw_LiBH4_70LiNBH": 4.6}),
+    ("aud_lto_test_duration", {"lto_first_cycle_capacity_0p05C_60C": 30.0}),
 ])
 def test_a_finding_turns_when_the_numbers_would_be_consistent(monkeypatch, fid, changes):
     assert _finding(fid).found
