@@ -1,7 +1,8 @@
 # The two commands of the compendium (README.md):
 #   make figures   create the pinned environment, execute every notebook, write figures/
 #   make test      the same environment plus test extras, then every test
-# and the published edition: make site (build/site/, from the committed notebooks).
+# and the published edition: make site (build/site/, from the committed notebooks),
+# and the independent recomputation: make recompute (CHGNet on PyTorch's CPU build; data/recomputed/).
 # Both need only Python 3.11 on the machine; everything else is installed here.
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: figures test site env test-env data benchmark clean-env lock fuzz
+.PHONY: figures test site env test-env mlp-env recompute data benchmark clean-env lock fuzz
 
 figures: $(VENV)/.figures-env
 	$(VPY) -m paper_lib.build --jobs $(JOBS) $(if $(FORCE),--force,) $(NOTEBOOKS)
@@ -28,12 +29,21 @@ test: $(VENV)/.test-env
 site: $(VENV)/.site-env
 	$(VPY) -m paper_lib.site
 
+# The independent recomputation (README, "Independent recomputation"): CHGNet recomputes the parts
+# (default structure and migration; PARTS=diffusion for the MD, hours on a CPU) into data/recomputed/full/,
+# then the build re-executes what reads them (the recomputation notebooks, the audit, the report).
+# DEVICE=cuda with a CUDA build of torch.
+recompute: $(VENV)/.mlp-env
+	$(VPY) -m paper_lib.recompute --case full --part $(or $(PARTS),structure migration) --device $(or $(DEVICE),cpu) --jobs $(JOBS)
+	$(VPY) -m paper_lib.build --jobs $(JOBS)
+
 # Long fuzzing of every reader (tests/fuzzing.py): FUZZ_EXAMPLES mutants per format (make test runs 200).
 fuzz: $(VENV)/.test-env
 	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),20000) $(VPY) -m pytest -p no:cacheprovider tests/test_fuzz_readers.py
 
 env: $(VENV)/.figures-env
 test-env: $(VENV)/.test-env
+mlp-env: $(VENV)/.mlp-env
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +64,14 @@ $(VENV)/.test-env: requirements/test.lock pyproject.toml | $(UV)
 	$(UV) pip install --quiet --python $(VPY) --no-deps -e .
 	touch $(VENV)/.figures-env $(VENV)/.site-env $@
 
+# The optional extra mlp (CHGNet, torch): pip, not uv, so that a torch wheel found by pip's own
+# configuration (find-links) is taken; elsewhere it comes from PyTorch's CPU index (TORCH_INDEX).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+$(VENV)/.mlp-env: requirements/mlp.lock $(VENV)/.figures-env
+	$(VPY) -m pip install --quiet --disable-pip-version-check --retries 0 --require-hashes --no-deps \
+		$(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),) -r requirements/mlp.lock
+	touch $@
+
 # Regenerate the reference dataset and its registry (files that agree within tolerance keep their bytes).
 data: $(VENV)/.figures-env
 	$(VPY) data/generate.py
@@ -69,6 +87,8 @@ lock: | $(UV)
 	$(UV) pip compile -q --python-version 3.11 --generate-hashes pyproject.toml -o requirements/figures.lock
 	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra site pyproject.toml -c requirements/figures.lock -o requirements/site.lock
 	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra test --extra site pyproject.toml -c requirements/site.lock -o requirements/test.lock
+	$(UV) pip compile -q --python-version 3.11 --generate-hashes --extra mlp pyproject.toml -c requirements/test.lock \
+		$(if $(TORCH_FIND_LINKS),--find-links $(TORCH_FIND_LINKS),--index $(TORCH_INDEX) --index-strategy unsafe-best-match) -o requirements/mlp.lock
 
 clean-env:
 	rm -rf $(VENV)

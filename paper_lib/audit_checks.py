@@ -8,7 +8,7 @@ import re
 
 from . import chemistry, diffusion, images
 from .audit import (CU_KA1, IUPAC_PORES_NM, KB_EV, LI_PER_CELL, LI_YOUNG_GPA, LIBH4_RT_CELL, THIN_NM, check,
-                    rounds_to, span, two_theta_from_d, where)
+                    half_unit, rounds_to, span, two_theta_from_d, where)
 from .diffusion import E_CHARGE, KB as KB_J
 from .peaks import Estimate
 
@@ -474,3 +474,29 @@ def asr(x):
                 f"(compendium: {_u(c_one)} and {_u(c_four and c_four / 4.0)} Ω cm²).",
                 "An ohmic electrolyte and interface keep η/j constant; a lower value at the higher current "
                 "means a nonlinear (activated) interface, or two different cells."]}
+
+
+@check("aud_recomputed_vacancy_barrier", "computed", additional=True)
+def recomputed_barrier(x):
+    from . import recompute, recompute_report
+
+    article, ea_ht = x.paper("Eb_NEB_LiBH4"), x.paper("Ea_LiBH4_HT_P63mc")
+    doc = recompute.load(recompute_report.CASE, "migration")
+    topic = "the LiBH4 vacancy migration barrier recomputed with an independent potential"
+    if doc is None:
+        return {"topic": topic, "claims": ["Eb_NEB_LiBH4"], "found": False, "severity": "minor",
+                "evidence": ["The migration part of the recomputation is not computed (`make recompute`)."]}
+    s = recompute_report.barrier_summary(doc)
+    x.used["recomputed_barrier"] = {"recomputed": s["barrier"], "spread": s["spread"], "unit": "eV",
+                                    "source": "data/recomputed/full/migration.json",
+                                    "potential": doc["potential"]["model"] + " " + doc["potential"]["model_version"]}
+    differs = abs(s["barrier"] - article) > max(2 * s["spread"], half_unit(article))
+    return {"topic": topic, "claims": ["Eb_NEB_LiBH4", "Ea_LiBH4_HT_P63mc"], "found": differs,
+            "severity": "minor", "evidence": [
+                f"CHGNet {doc['potential']['model_version']} gives {s['barrier']:.3f} ± {s['spread']:.3f} eV for the "
+                f"shortest ({s['hop_length']:.2f} Å) Li vacancy hop in {s['atoms']} atoms of Pnma LiBH4, against the "
+                f"article's {article:g} eV ({s['barrier'] / article:.1f} ×); the spread is the change with supercell "
+                f"size ({s['size_change']:.3f} eV) and image count ({s['image_change']:.3f} eV).",
+                f"Universal potentials tend to be softer than DFT, so a higher barrier from one is not its softness; "
+                f"both barriers lie far below the {ea_ht:g} eV Arrhenius Ea of hexagonal LiBH4. A second opinion: "
+                "the article's supercell, functional and hop are not stated."]}

@@ -52,10 +52,13 @@ class Outcome:
 
 
 AFTER = ["audit", "summary"]  # notebooks that read what the figure notebooks computed: executed after them
+# the independent recomputation (paper_lib.recompute): they read data/recomputed/, and so does the audit
+RECOMPUTED = ["recompute_structure", "recompute_migration", "recompute_diffusion"]
 
 
 def notebooks(names=None):
     found = sorted(p.stem for p in paths.NOTEBOOKS.glob("fig*.ipynb"))
+    found += [n for n in RECOMPUTED if (paths.NOTEBOOKS / f"{n}.ipynb").exists()]
     found += [n for n in AFTER if (paths.NOTEBOOKS / f"{n}.ipynb").exists()]
     if names:
         unknown = set(names) - set(found)
@@ -77,6 +80,8 @@ def inputs_key(name) -> str:
     digest.update(provenance.notebook_hash(name).encode())
     digest.update(provenance.library_hash().encode())
     later = sorted(paths.CLAIMS_DIR.glob("*.json")) if name in AFTER else []
+    if name in AFTER or name in RECOMPUTED:
+        later += sorted(p for p in (paths.DATA / "recomputed").rglob("*") if p.is_file())
     for path in [paths.REGISTRY, paths.ROOT / "requirements" / "figures.lock",
                  *sorted(paths.MANIFESTS.glob("*.yaml")), *later]:
         if path.exists():
@@ -259,7 +264,8 @@ def finish(manifest: dict, verdict=None, environment=None):
     for path in sorted((paths.FIGURES / "provenance").glob("*.json")):
         record = json.loads(path.read_text())
         figures[record["figure"]] = record
-        reference = reference and record.get("reference_data", True)
+        if record["figure"] not in RECOMPUTED:  # computed from published structures, not from the claims' data
+            reference = reference and record.get("reference_data", True)
     manifest["figures"] = figures
     manifest["notebooks"] = dict(sorted(manifest["notebooks"].items()))
     claims.merge(reference_data=reference)
@@ -309,7 +315,7 @@ def main(argv=None):
 
     numeric_env.pin_this_process()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", help="notebook names (default: all fig*.ipynb)")
+    parser.add_argument("notebooks", nargs="*", help="notebook names (default: all fig*.ipynb, the recomputation's and the audit's)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks run at once")
     parser.add_argument("--force", action="store_true", help="execute even if already checked here")
     args = parser.parse_args(argv)

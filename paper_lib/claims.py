@@ -186,12 +186,14 @@ def merge(claims_dir=paths.CLAIMS_DIR, figures=paths.FIGURES, reference_data=Tru
     doc = {"article": "Gao et al., Adv. Mater. 2025, DOI 10.1002/adma.202508008",
            "data": "reference dataset (generated from the article's values; not measurements)" if reference_data
            else "measured data", "claims": rows, "remarks": remarks}
-    from . import audit
+    from . import audit, recompute_report
 
     findings = audit.evaluate(rows)
+    recomputed = recompute_report.rows()
     atomic_write_text(Path(figures) / "claims.json", json.dumps(doc, indent=1) + "\n")
     audit.write(findings, Path(figures) / "audit.json")
-    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data, remarks, findings))
+    recompute_report.write(Path(figures) / "recomputation.json", recomputed)
+    atomic_write_text(Path(figures) / "REPRODUCTION.md", report(rows, reference_data, remarks, findings, recomputed))
     return rows
 
 
@@ -210,7 +212,7 @@ def _pending(cid, entry):
             "note": None, "notebook": entry.get("notebook")}
 
 
-def report(rows, reference_data=True, remarks=(), findings=()) -> str:
+def report(rows, reference_data=True, remarks=(), findings=(), recomputed=()) -> str:
     """The readable reproduction report."""
     count = lambda s: sum(r["status"] == s for r in rows)
     out = ["# Reproduction report", "",
@@ -247,6 +249,10 @@ def report(rows, reference_data=True, remarks=(), findings=()) -> str:
         from . import audit
 
         out += audit.report_section(findings)
+    if recomputed:
+        from . import recompute_report
+
+        out += recompute_report.report_section(recomputed)
     pending = [r for r in rows if r["status"] == "not_computed"]
     if pending:
         out += ["## Not computed yet", "", ", ".join(f"`{r['id']}`" for r in pending), ""]

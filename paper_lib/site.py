@@ -185,7 +185,7 @@ def write_sources(src=SOURCE) -> list:
     """Write the site's source tree; return the notebooks it shows."""
     shutil.rmtree(src, ignore_errors=True)
     src.mkdir(parents=True)
-    names = sorted(build.notebooks(), key=lambda n: (n in build.AFTER, n.startswith("figS"),
+    names = sorted(build.notebooks(), key=lambda n: (n in build.AFTER, n in build.RECOMPUTED, n.startswith("figS"),
                                                         int(re.sub(r"\D", "", n) or 0), n))
     (src / "conf.py").write_text(CONF)
     for pattern in ("*.png", "*.pdf"):

@@ -52,11 +52,26 @@ def test_environment_files_agree_with_pyproject():
 
 def test_lock_files_agree_with_pyproject():
     runtime, _ = project_pins()
-    for lock in ("figures.lock", "site.lock", "test.lock"):
+    for lock in ("figures.lock", "site.lock", "test.lock", "mlp.lock"):
         locked = pins(line.split("\\")[0] for line in (ROOT / "requirements" / lock).read_text().splitlines()
                       if "==" in line and not line.startswith("#"))
         for name, version in runtime.items():
             assert locked.get(name) == version, f"{lock}: {name} {locked.get(name)} != pyproject {version}"
+
+
+def test_the_mlp_lock_takes_the_cpu_build_of_torch_and_agrees_with_the_test_lock():
+    """The extra 'mlp' (make recompute) pins CHGNet and PyTorch's CPU build, and every package it shares with
+    the test environment at the test lock's version, so installing it beside the tests changes nothing."""
+    def locked(name):
+        return pins(line.split("\\")[0] for line in (ROOT / "requirements" / name).read_text().splitlines()
+                    if "==" in line and not line.startswith("#"))
+
+    mlp, test = locked("mlp.lock"), locked("test.lock")
+    extra = pins(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["mlp"])
+    assert mlp["chgnet"] == extra["chgnet"]
+    assert mlp["torch"] == extra["torch"] + "+cpu", "the CPU build of torch, not a CUDA one"
+    assert not any(name.startswith(("nvidia-cu", "triton")) for name in mlp), "no CUDA libraries"
+    assert {n: v for n, v in mlp.items() if n in test} == {n: test[n] for n in mlp if n in test}
 
 
 def test_installed_versions_are_the_pinned_ones():

@@ -8,7 +8,7 @@ import pytest
 
 from paper_lib import build, paths, registry
 
-NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("fig*.ipynb")) + [paths.NOTEBOOKS / f"{n}.ipynb" for n in build.AFTER]
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("fig*.ipynb")) + [paths.NOTEBOOKS / f"{n}.ipynb" for n in build.RECOMPUTED + build.AFTER]
 
 
 def code_cells(path):
@@ -25,7 +25,10 @@ def test_parameters_cell_holds_plain_literals(path):
         ast.literal_eval(node.value)  # raises unless a plain literal
     names = {t.id for node in tree.body for t in node.targets}
     assert "output_dir" in names
-    assert path.stem in build.AFTER or any(n.endswith("_manifest") for n in names), "a figure notebook names its manifest"
+    if path.stem in build.RECOMPUTED:
+        assert {"case", "compute", "device"} <= names, "a recomputation notebook names its case, compute and device"
+    else:
+        assert path.stem in build.AFTER or any(n.endswith("_manifest") for n in names), "a figure notebook names its manifest"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

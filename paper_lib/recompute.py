@@ -1,0 +1,283 @@
+"""The independent recomputation: the article's atomistic numbers computed again with CHGNet.
+
+``data/recomputed/<case>/`` holds, for each part (``structure``, ``migration``, ``diffusion``):
+
+* ``<part>.json``: the results, the case's parameters, the sha256 of every input file and of the code
+  that made them (:data:`CODE`), and the potential's identity (:func:`paper_lib.mlp.identity`);
+* the structures it made: relaxed cells (``structures/*.extxyz``), NEB bands with energies and forces
+  (``bands/*.extxyz``), MD trajectories (``trajectories/*.extxyz``), all readable by the compendium's
+  readers like any external calculation's output.
+
+A part is written whole or not at all (a temporary folder moved into place). The cases are in
+``recompute_cases.yaml``: ``full`` is the committed second opinion, ``small`` what CI recomputes.
+
+    python -m paper_lib.recompute --case full --part structure migration [--device cpu] [--jobs 2]
+
+The default build never imports torch: notebooks read the committed results (:func:`load`).
+"""
+
+import argparse
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import paths
+
+OUT = paths.DATA / "recomputed"
+PARTS = ("structure", "migration", "diffusion")
+#: The code each part depends on (its sha256 is recorded; a test compares it with the committed code).
+CODE = {"structure": ("mlp.py", "relaxation.py", "bonds.py"),
+        "migration": ("mlp.py", "relaxation.py", "bonds.py", "migration.py"),
+        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py")}
+
+
+@lru_cache(maxsize=1)
+def cases() -> dict:
+    return yaml.safe_load((Path(__file__).with_name("recompute_cases.yaml")).read_text())
+
+
+def case(name) -> dict:
+    if name not in cases():
+        raise ValueError(f"unknown recomputation case {name!r}; recompute_cases.yaml has {sorted(cases())}")
+    return cases()[name]
+
+
+def code_sha256(part) -> str:
+    """sha256 over the source files the part depends on (:data:`CODE`), in that order."""
+    digest = hashlib.sha256()
+    for name in CODE[part]:
+        digest.update(name.encode() + (Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def folder(case_name, root=OUT) -> Path:
+    return Path(root) / case_name
+
+
+def load(case_name="full", part="structure", root=OUT) -> dict | None:
+    """The committed results of a part (None when that part was not computed)."""
+    path = folder(case_name, root) / f"{part}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+# ---------------------------------------------------------------- the parts
+
+def _structure(spec, calc, work):
+    from . import relaxation
+
+    results = {}
+    for phase in spec["phases"]:
+        cif = paths.ROOT / phase["cif"]
+        published = relaxation.from_cif(cif)
+        relaxed = relaxation.relax(published, calc, cell=phase["cell"], fmax=spec["fmax"], symmetry=True)
+        units = published.get_chemical_symbols().count("B")
+        name = f"structures/{phase['name']}.extxyz"
+        _write_atoms(relaxed.atoms, work / name)
+        before = relaxation.summary(published, phase["reflections"])
+        after = relaxation.summary(relaxed.atoms, phase["reflections"])
+        results[phase["name"]] = {
+            "cif": phase["cif"], "cell": phase["cell"], "file": name, "formula_units": units,
+            "energy_per_unit": relaxed.energy / units, "fmax": relaxed.fmax, "stress_gpa": relaxed.stress_gpa,
+            "steps": relaxed.steps, "converged": relaxed.converged,
+            "published": before, "relaxed": after, "change_pct": relaxation.compare(after, before)}
+    return results, [(phase["cif"], paths.ROOT / phase["cif"]) for phase in spec["phases"]]
+
+
+def _bulk(name, target):
+    """The relaxed bulk structure ``name`` of the structure part in ``target``, and its path."""
+    import ase.io
+
+    path = target / "structures" / f"{name}.extxyz"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: the relaxed {name} is not computed; run the part 'structure' first")
+    return ase.io.read(path), path
+
+
+def _neb_run(args):
+    """One NEB run (in a worker process): returns its results and the band's extended XYZ text."""
+    import io
+
+    from . import migration, mlp, neb
+    from .readers.structures import read_neb
+
+    run, bulk, fmax, endpoint_fmax, device = args
+    calc = mlp.calculator(device)
+    hops = migration.li_hops(bulk)
+    hop = hops[run["hop"]]
+    big = migration.supercell(bulk, run["supercell"])
+    # the same hop in the supercell: from the first Li to its image of hop.target nearest to hop.vector
+    big_hop = next(h for h in migration.li_hops(big, origin=hop.start, max_distance=hop.length + 0.01)
+                   if abs(h.length - hop.length) < 0.01)
+    initial, final = migration.vacancy_endpoints(big, big_hop, calc, fmax=endpoint_fmax)
+    band = migration.band(initial.atoms, final.atoms, calc, n_images=run["images"], fmax=fmax)
+    text = io.StringIO()
+    import ase.io
+    ase.io.write(text, band.images, format="extxyz")
+    tmp = Path(tempfile.mkdtemp()) / "band.extxyz"
+    tmp.write_text(text.getvalue())
+    barrier = neb.barriers(read_neb(tmp))
+    shutil.rmtree(tmp.parent)
+    return {"hop": run["hop"], "hop_length": hop.length, "supercell": list(run["supercell"]),
+            "images": run["images"], "atoms": len(initial.atoms), "converged": band.converged,
+            "steps": band.steps, "residual_fmax": band.fmax,
+            "barrier_images": barrier.forward_images, "barrier_spline": barrier.forward_spline,
+            "reverse_images": barrier.reverse_images, "interpolation_uncertainty": barrier.interpolation_uncertainty,
+            "reaction_energy": barrier.reaction_energy}, text.getvalue()
+
+
+def _map(function, items, jobs):
+    if jobs <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(function, items))
+
+
+def _migration(spec, calc, work, target, device, jobs):
+    bulk, path = _bulk(spec["bulk"], target)
+    outcomes = _map(_neb_run, [(run, bulk, spec["fmax"], spec["endpoint_fmax"], device) for run in spec["runs"]], jobs)
+    runs = []
+    for run, (result, text) in zip(spec["runs"], outcomes):
+        name = "bands/vacancy_hop{hop}_{sc}_{images}images.extxyz".format(
+            hop=run["hop"], sc="x".join(map(str, run["supercell"])), images=run["images"])
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(text)
+        runs.append({**result, "file": name})
+    return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
+
+
+def _md_run(args):
+    from . import diffusion, md, migration, mlp
+    from .readers.trajectory import read_extxyz
+
+    temperature, bulk, spec, device, seed = args
+    calc = mlp.calculator(device)
+    cell = migration.supercell(bulk, spec["supercell"])
+    result = md.run(cell, calc, temperature, spec["duration_fs"], interval_fs=spec["interval_fs"],
+                    equilibration_fs=spec["equilibration_fs"], timestep_fs=spec["timestep_fs"], seed=seed)
+    tmp = Path(tempfile.mkdtemp()) / "md.extxyz"
+    md.write(result, tmp)
+    text = tmp.read_text()
+    ds = read_extxyz(tmp)
+    shutil.rmtree(tmp.parent)
+    found = diffusion.diffusion_coefficient(ds, "Li")
+    table = found.table
+    summary = {"temperature_K": float(temperature), "mean_temperature_K": result.mean_temperature_K,
+               "atoms": len(cell), "li_atoms": int(table.attrs["atoms"]), "run_fs": float(table.attrs["run_fs"]),
+               "seed": seed, "msd_final_A2": float(table.msd.values[-1]), "lag_final_fs": float(table.lag.values[-1]),
+               "D_cm2_s": None if found.d is None else found.d.value,
+               "D_stderr_cm2_s": None if found.d is None else found.d.stderr,
+               "window_fs": None if found.window_fs is None else list(found.window_fs),
+               "number_density_cm3": diffusion.number_density(ds, "Li")}
+    return summary, text
+
+
+def _diffusion(spec, calc, work, target, device, jobs):
+    bulk, path = _bulk(spec["bulk"], target)
+    items = [(t, bulk, spec, device, k) for k, t in enumerate(spec["temperatures"])]
+    runs = []
+    for summary, text in _map(_md_run, items, jobs):
+        name = f"trajectories/md_{int(summary['temperature_K'])}K.extxyz"
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(text)
+        runs.append({**summary, "file": name})
+    return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
+
+
+def _write_atoms(atoms, path):
+    import ase.io
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atoms = atoms.copy()
+    atoms.calc = None
+    atoms.info = {}
+    ase.io.write(path, atoms, format="extxyz")
+
+
+# ---------------------------------------------------------------- running and writing
+
+def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print) -> list:
+    """Compute ``parts`` of ``case_name`` and write each into ``root/<case>/`` (whole or not at all)."""
+    from . import mlp
+
+    spec = case(case_name)
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown part(s) {sorted(unknown)}; parts are {PARTS}")
+    calc = mlp.calculator(device)
+    target = folder(case_name, root)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for part in [p for p in PARTS if p in parts]:
+        work = Path(tempfile.mkdtemp(dir=target, prefix=f".{part}-")) / part
+        work.mkdir()
+        try:
+            log(f"{case_name}/{part}: computing")
+            start = time.perf_counter()
+            if part == "structure":
+                results, inputs = _structure(spec[part], calc, work)
+            elif part == "migration":
+                results, inputs = _migration(spec[part], calc, work, target, device, jobs)
+            else:
+                results, inputs = _diffusion(spec[part], calc, work, target, device, jobs)
+            document = {"case": case_name, "part": part, "parameters": spec[part],
+                        "inputs": [{"file": label, "sha256": _sha(path)} for label, path in inputs],
+                        "code_sha256": code_sha256(part), "code": list(CODE[part]),
+                        "potential": {k: v for k, v in mlp.identity(device).items()}, "results": results}
+            (work / f"{part}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+            _install(work, target, part)
+            written.append(target / f"{part}.json")
+            log(f"{case_name}/{part}: written in {time.perf_counter() - start:.0f} s")
+        finally:
+            shutil.rmtree(work.parent, ignore_errors=True)
+    return written
+
+
+def _install(work, target, part):
+    """Replace the part's files in ``target`` by those in ``work``: the json last, so a reader never sees
+    a json whose files are missing."""
+    old = target / f"{part}.json"
+    if old.exists():
+        previous = json.loads(old.read_text())
+        for name in _files(previous):
+            (target / name).unlink(missing_ok=True)
+        old.unlink()
+    for path in sorted(work.rglob("*")):
+        if path.is_file() and path.name != f"{part}.json":
+            dest = target / path.relative_to(work)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, dest)
+    shutil.move(work / f"{part}.json", old)
+
+
+def _files(document) -> list:
+    results = document.get("results", {})
+    rows = results.get("runs", []) if "runs" in results else list(results.values())
+    return [row["file"] for row in rows if isinstance(row, dict) and "file" in row]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", default="full", choices=sorted(cases()))
+    parser.add_argument("--part", nargs="+", default=list(PARTS), choices=PARTS)
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    parser.add_argument("--jobs", type=int, default=1, help="NEB bands or MD runs computed side by side")
+    parser.add_argument("--root", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    run(args.case, args.part, args.device, args.jobs, args.root)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""The independent recomputation: relaxation, NEB and MD recover known parameters on analytic and EMT
+potentials (no torch needed); the committed results are what the committed code and cases make; CI
+recomputes the small case with CHGNet and compares; RECOMPUTE_FULL=1 recomputes the full case."""
+
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+from ase import Atoms
+from ase.build import bulk
+from ase.calculators.calculator import Calculator, all_changes
+from ase.calculators.emt import EMT
+from conftest import skip_or_fail
+
+from paper_lib import md, migration, paths, recompute, recompute_report, relaxation
+
+STRUCTURES = paths.DATA / "structures"
+
+
+class Corrugated(Calculator):
+    """E = A sin²(2π x0 / L) + K (y0² + z0²) for atom 0 (others feel nothing): minima at x0 = 0 and L/2,
+    the saddle at L/4 with height A exactly."""
+
+    implemented_properties = ["energy", "forces"]
+
+    def __init__(self, height, period, k=1.0):
+        super().__init__()
+        self.height, self.period, self.k = height, period, k
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
+        x, y, z = self.atoms.positions[0]
+        w = 2 * math.pi / self.period
+        forces = np.zeros((len(self.atoms), 3))
+        forces[0] = [-self.height * w * math.sin(2 * w * x), -2 * self.k * y, -2 * self.k * z]
+        self.results = {"energy": self.height * math.sin(w * x) ** 2 + self.k * (y * y + z * z), "forces": forces}
+
+
+# ---------------------------------------------------------------- structures and relaxation
+
+def test_cif_sites_are_merged_and_a_lattice_only_file_is_refused():
+    assert len(relaxation.from_cif(STRUCTURES / "LiBH4_Pnma.cif")) == 24
+    hexagonal = relaxation.from_cif(STRUCTURES / "LiBH4_P63mc.cif")
+    symbols = hexagonal.get_chemical_symbols()  # 12 atoms: H2 on (x, 2x, z) printed to 3 digits is one site
+    assert (symbols.count("Li"), symbols.count("B"), symbols.count("H")) == (2, 2, 8)
+    with pytest.raises(ValueError, match="LiNH2BH3_Pbca_lattice.cif.*no atomic sites"):
+        relaxation.from_cif(STRUCTURES / "LiNH2BH3_Pbca_lattice.cif")
+
+
+def test_relax_recovers_the_equation_of_state_minimum():
+    """EMT copper: the relaxed cubic lattice constant equals the minimum of an E(V) fit."""
+    from ase.eos import EquationOfState
+
+    volumes, energies = [], []
+    for a in np.linspace(3.50, 3.70, 9):
+        atoms = bulk("Cu", "fcc", a=a, cubic=True)
+        atoms.calc = EMT()
+        volumes.append(atoms.get_volume())
+        energies.append(atoms.get_potential_energy())
+    v0, _, _ = EquationOfState(volumes, energies).fit()
+    relaxed = relaxation.relax(bulk("Cu", "fcc", a=3.5, cubic=True), EMT(), fmax=1e-4, symmetry=True)
+    assert relaxed.converged and relaxed.stress_gpa < 0.01
+    assert relaxed.atoms.cell.cellpar()[0] == pytest.approx(v0 ** (1 / 3), abs=2e-3)
+    assert np.allclose(relaxed.atoms.cell.cellpar()[3:], 90)
+
+
+def test_fixed_cell_relaxation_keeps_the_cell():
+    atoms = bulk("Cu", "fcc", a=3.5, cubic=True)
+    atoms.positions[0] += [0.05, 0.0, 0.0]
+    relaxed = relaxation.relax(atoms, EMT(), cell="fixed", fmax=1e-3)
+    assert np.allclose(relaxed.atoms.cell, atoms.cell)
+    assert relaxed.fmax < 1e-3
+    with pytest.raises(ValueError, match="cell must be"):
+        relaxation.relax(atoms, EMT(), cell="volume")
+
+
+def test_d_spacing_and_summary_of_an_orthorhombic_cell():
+    atoms = Atoms("BH4", positions=[[0, 0, 0], [1.2, 0, 0], [-1.2, 0, 0], [0, 1.2, 0], [0, -1.2, 0]],
+                  cell=[7.0, 4.0, 6.0], pbc=True)
+    assert relaxation.d_spacing(atoms, (1, 0, 1)) == pytest.approx(1 / math.sqrt(1 / 49 + 1 / 36))
+    s = relaxation.summary(atoms, [(1, 0, 1), (0, 1, 1)])
+    assert s["BH"]["mean"] == pytest.approx(1.2) and s["BH"]["n"] == 4
+    assert s["lattice"]["volume_per_unit"] == pytest.approx(168.0)
+    assert relaxation.compare(s, s)["d101"] == 0
+
+
+# ---------------------------------------------------------------- migration
+
+def test_li_hops_of_a_simple_cubic_lattice():
+    atoms = Atoms("Li8", scaled_positions=[[i / 2, j / 2, k / 2] for i in (0, 1) for j in (0, 1) for k in (0, 1)],
+                  cell=[6.0, 6.0, 6.0], pbc=True)
+    hops = migration.li_hops(atoms, max_distance=5.5)
+    assert [round(h.length, 3) for h in hops] == [3.0, round(3 * math.sqrt(2), 3), round(3 * math.sqrt(3), 3)]
+    with pytest.raises(ValueError, match="two Li"):
+        migration.li_hops(Atoms("Li", cell=[3, 3, 3], pbc=True))
+
+
+def test_vacancy_endpoints_move_the_hopping_li_onto_the_emptied_site():
+    from ase.calculators.lj import LennardJones
+
+    atoms = bulk("Li", "fcc", a=4.4, cubic=True).repeat(2)
+    hop = migration.li_hops(atoms)[0]
+    assert hop.length == pytest.approx(4.4 / math.sqrt(2))
+    initial, final = migration.vacancy_endpoints(atoms, hop, LennardJones(sigma=2.8, epsilon=0.01, rc=6.0), fmax=0.05)
+    assert len(initial.atoms) == len(atoms) - 1
+    moved = hop.start - (1 if hop.target < hop.start else 0)
+    target = atoms.positions[hop.target]
+    assert np.linalg.norm(((final.atoms.positions[moved] - target + 4.4) % 8.8) - 4.4) < 0.3
+    assert np.linalg.norm(((initial.atoms.positions[moved] - atoms.positions[hop.start] + 4.4) % 8.8) - 4.4) < 0.3
+
+
+def test_band_recovers_a_known_barrier():
+    """A corrugated potential of height 0.25 eV: the climbing-image band's top image sits on the saddle."""
+    period, height = 6.0, 0.25
+    cell = Atoms("LiH", positions=[[0, 0, 0], [0, 3, 3]], cell=[12.0, 6.0, 6.0], pbc=True)
+    final = cell.copy()
+    final.positions[0] = [period / 2, 0.0, 0.0]
+    calc = Corrugated(height, period)
+    band = migration.band(cell, final, calc, n_images=4, fmax=1e-3, steps=2000)
+    energies = [a.get_potential_energy() for a in band.images]
+    assert band.converged
+    assert max(energies) - energies[0] == pytest.approx(height, abs=1e-4)
+    top = band.images[int(np.argmax(energies))]
+    assert top.positions[0, 0] == pytest.approx(period / 4, abs=0.01)
+
+
+# ---------------------------------------------------------------- MD
+
+def test_md_is_seeded_and_thermalises():
+    atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
+    one = md.run(atoms, EMT(), 300, 500, interval_fs=10, equilibration_fs=200, timestep_fs=2.0, seed=3, friction=0.02)
+    two = md.run(atoms, EMT(), 300, 500, interval_fs=10, equilibration_fs=200, timestep_fs=2.0, seed=3, friction=0.02)
+    assert np.array_equal(one.frames[-1].positions, two.frames[-1].positions)
+    assert one.frames[-1].info["time"] == 500 and len(one.frames) == 51
+    assert one.mean_temperature_K == pytest.approx(300, rel=0.25)  # 32 atoms: ±1/sqrt(3N/2) fluctuations
+    with pytest.raises(ValueError, match="multiple of the time step"):
+        md.run(atoms, EMT(), 300, 10, interval_fs=3, timestep_fs=2.0)
+
+
+def test_md_trajectory_reads_back_for_the_msd(tmp_path):
+    from paper_lib.readers.trajectory import read_extxyz
+
+    atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
+    result = md.run(atoms, EMT(), 300, 100, interval_fs=10, equilibration_fs=0, timestep_fs=2.0, seed=1)
+    md.write(result, tmp_path / "md.extxyz")
+    ds = read_extxyz(tmp_path / "md.extxyz")
+    assert ds.sizes["frame"] == 11 and ds.time.values[-1] == 100.0
+    assert np.allclose(ds.position.values[-1], result.frames[-1].positions, atol=1e-6)
+
+
+# ---------------------------------------------------------------- the committed results
+
+def documents():
+    return [(c, p, recompute.load(c, p)) for c in recompute.cases() for p in recompute.PARTS
+            if recompute.load(c, p) is not None]
+
+
+def test_the_committed_parts_exist():
+    have = {(c, p) for c, p, _ in documents()}
+    assert {("small", p) for p in recompute.PARTS} <= have, "the CI case is committed whole"
+    assert {("full", "structure"), ("full", "migration")} <= have
+
+
+@pytest.mark.parametrize("case,part,doc", documents(), ids=lambda v: v if isinstance(v, str) else "")
+def test_committed_results_are_what_the_committed_code_and_case_make(case, part, doc):
+    assert doc["code_sha256"] == recompute.code_sha256(part), (
+        f"{case}/{part}: paper_lib's {', '.join(recompute.CODE[part])} changed since data/recomputed/{case} was "
+        f"made: run `python -m paper_lib.recompute --case {case} --part {part}` (or `make recompute`)")
+    assert doc["parameters"] == recompute.case(case)[part], f"{case}/{part}: recompute_cases.yaml changed"
+    base = recompute.folder(case)
+    for item in doc["inputs"]:
+        source = paths.ROOT / item["file"] if (paths.ROOT / item["file"]).exists() else base / item["file"]
+        assert recompute._sha(source) == item["sha256"], f"{case}/{part}: input {item['file']} changed"
+    for name in recompute._files(doc):
+        assert (base / name).is_file(), f"{case}/{part}: {name} is missing"
+    assert doc["potential"]["model"] == "CHGNet" and len(doc["potential"]["weights_sha256"]) == 64
+
+
+def test_the_recomputed_folder_holds_no_stray_files():
+    listed = {recompute.folder(c) / f"{p}.json" for c, p, _ in documents()}
+    listed |= {recompute.folder(c) / name for c, _, doc in documents() for name in recompute._files(doc)}
+    present = {p for p in recompute.OUT.rglob("*") if p.is_file() and p.name != "README.md"}
+    assert present == listed, sorted(str(p) for p in present ^ listed)
+    assert sum(p.stat().st_size for p in present) < 5e6, "data/recomputed stays under 5 MB"
+
+
+def test_barrier_summary_takes_size_and_image_changes():
+    def run(atoms, images, barrier, hop=0):
+        return {"hop": hop, "atoms": atoms, "images": images, "barrier_images": barrier, "hop_length": 3.4,
+                "interpolation_uncertainty": 0.001, "converged": True}
+
+    doc = {"results": {"runs": [run(191, 5, 0.20), run(95, 5, 0.23), run(95, 7, 0.22), run(95, 5, 0.4, hop=1)]}}
+    s = recompute_report.barrier_summary(doc)
+    assert s["barrier"] == 0.20 and s["atoms"] == 191
+    assert s["size_change"] == pytest.approx(0.03) and s["image_change"] == pytest.approx(0.01)
+    assert s["spread"] == pytest.approx(0.03)
+
+
+def test_report_rows_compare_with_the_article():
+    found = recompute_report.rows()
+    by = {r["quantity"]: r for r in found}
+    assert any(q.startswith("LiBH4 (Pnma) lattice parameter") for q in by)
+    bh = by["B–H mean bond length, bulk LiBH4 (Pnma)"]
+    assert bh["article"] == pytest.approx(1.23 / 1.0065) and 1.1 < bh["recomputed"] < 1.35
+    barrier = by["lowest Li vacancy migration barrier, LiBH4 (Pnma)"]
+    assert barrier["article"] == 0.118 and barrier["spread"] is not None and barrier["spread"] >= 0
+    lines = recompute_report.report_section(found)
+    assert lines[0] == "## Independent recomputation" and len(lines) == len(found) + 6
+
+
+def test_the_report_and_audit_carry_the_recomputation():
+    text = (paths.FIGURES / "REPRODUCTION.md").read_text()
+    assert "## Independent recomputation" in text
+    audit = json.loads((paths.FIGURES / "audit.json").read_text())
+    assert any(f["id"] == "aud_recomputed_vacancy_barrier" for f in audit["findings"])
+
+
+# ---------------------------------------------------------------- CHGNet itself (the extra 'mlp')
+
+def chgnet_or_skip():
+    try:
+        from paper_lib import mlp
+
+        mlp.require()
+    except ImportError as error:
+        skip_or_fail(f"CHGNet is not installed ({error})")
+
+
+def test_the_installed_weights_are_the_committed_ones():
+    chgnet_or_skip()
+    from paper_lib import mlp
+
+    committed = recompute.load("full", "structure")["potential"]
+    assert mlp.weights_sha256() == committed["weights_sha256"]
+    with pytest.raises(ValueError, match="device"):
+        mlp.check_device("tpu")
+
+
+TOLERANCE = {"length": 2e-3, "bond": 5e-4, "energy": 2e-3, "barrier": 0.01, "msd": 2e-3}
+
+
+@pytest.mark.slow
+def test_ci_recomputes_the_small_case(tmp_path):
+    """The small case recomputed here agrees with the committed one within float32 and CPU differences:
+    lattice 0.002 Å, B–H 0.0005 Å, energies 2 meV per formula unit, barrier 0.01 eV, MSD 0.002 Å²."""
+    chgnet_or_skip()
+    recompute.run("small", recompute.PARTS, root=tmp_path, log=lambda *a: None)
+    compare_case("small", tmp_path)
+
+
+@pytest.mark.slow
+def test_full_recomputation_on_demand(tmp_path):
+    if os.environ.get("RECOMPUTE_FULL") != "1":
+        pytest.skip("the full recomputation takes about an hour on 2 CPU cores: RECOMPUTE_FULL=1 runs it")
+    chgnet_or_skip()
+    parts = [p for p in recompute.PARTS if recompute.load("full", p) is not None]
+    recompute.run("full", parts, jobs=int(os.environ.get("JOBS", "2")), root=tmp_path, log=lambda *a: None)
+    compare_case("full", tmp_path)
+
+
+def compare_case(case, root):
+    for part in recompute.PARTS:
+        committed, fresh = recompute.load(case, part), recompute.load(case, part, root)
+        if committed is None:
+            continue
+        assert fresh["code_sha256"] == committed["code_sha256"]
+        if part == "structure":
+            for name, phase in committed["results"].items():
+                new = fresh["results"][name]
+                for key in ("a", "b", "c"):
+                    assert new["relaxed"]["lattice"][key] == pytest.approx(phase["relaxed"]["lattice"][key],
+                                                                           abs=TOLERANCE["length"]), (name, key)
+                assert new["relaxed"]["BH"]["mean"] == pytest.approx(phase["relaxed"]["BH"]["mean"], abs=TOLERANCE["bond"])
+                assert new["energy_per_unit"] == pytest.approx(phase["energy_per_unit"], abs=TOLERANCE["energy"])
+        elif part == "migration":
+            for old, new in zip(committed["results"]["runs"], fresh["results"]["runs"]):
+                assert new["barrier_images"] == pytest.approx(old["barrier_images"], abs=TOLERANCE["barrier"]), old["file"]
+        else:
+            for old, new in zip(committed["results"]["runs"], fresh["results"]["runs"]):
+                assert new["msd_final_A2"] == pytest.approx(old["msd_final_A2"], abs=TOLERANCE["msd"]), old["file"]
+
+
+def test_diffusion_rows_recover_a_known_arrhenius_law():
+    """D = D0 exp(-Ea/kB T) with Ea = 0.30 eV at three temperatures: the fit gives Ea back and the 30 °C
+    extrapolation D0 exp(-Ea/kB 303.15 K)."""
+    from paper_lib.arrhenius import KB_EV
+
+    d0, ea = 1e-3, 0.30
+    runs = [{"temperature_K": t, "D_cm2_s": d0 * math.exp(-ea / (KB_EV * t)),
+             "D_stderr_cm2_s": 0.02 * d0 * math.exp(-ea / (KB_EV * t)), "window_fs": [1000.0, 5000.0],
+             "msd_final_A2": 10.0, "lag_final_fs": 5000.0, "number_density_cm3": 1.9e22} for t in (500, 600, 700)]
+    fit, (d30, d30_err) = recompute_report.d_arrhenius(runs)
+    assert fit.ea == pytest.approx(ea, rel=1e-6)
+    assert d30 == pytest.approx(d0 * math.exp(-ea / (KB_EV * 303.15)), rel=1e-6) and d30_err > 0
+    rows = recompute_report.diffusion_rows({"results": {"runs": runs}})
+    assert [r["quantity"] for r in rows][-3:] == ["Li self-diffusion coefficient at 30 °C (Arrhenius extrapolation)",
+                                                  "Arrhenius activation energy of D", "Nernst–Einstein conductivity at 30 °C"]
+    unresolved = [{**runs[0], "D_cm2_s": None, "D_stderr_cm2_s": None}]
+    assert recompute_report.d_arrhenius(unresolved) == (None, None)
+    assert "not resolved" in recompute_report.diffusion_rows({"results": {"runs": unresolved}})[0]["meaning"]
+
+
+def test_measured_conductivity_as_a_diffusion_coefficient():
+    """D = σ kB T / (n e²): 3.23e-8 S/cm at 303.15 K and 1.9e22 cm⁻³ is 3.2e-13 cm²/s."""
+    from scipy.constants import e, k
+
+    d = recompute_report.measured_as_d(1.9e22)
+    assert d == pytest.approx(3.23e-8 * k * 303.15 / (1.9e22 * e ** 2), rel=1e-9)
