@@ -39,7 +39,7 @@ def bh_lengths(doc, phase):
 def bh_bonds(ax, doc, references=()):
     """B–H bond lengths (Å) of every relaxed phase as strips, with ``references`` ((label, Å), ...) lines."""
     for k, phase in enumerate(doc["results"]):
-        lengths = bh_lengths(doc, phase)
+        lengths = np.sort(bh_lengths(doc, phase))  # sorted: the strip does not depend on the order of ties
         ax.scatter(lengths, np.full(lengths.size, k) + np.linspace(-0.15, 0.15, lengths.size), s=10,
                    color=RUN_COLORS[k])
         ax.errorbar(lengths.mean(), k, xerr=lengths.std(ddof=1), fmt="|", color="k", ms=14, capsize=3)
