@@ -261,10 +261,11 @@ def finish(manifest: dict, verdict=None, environment=None):
 
     reference = True
     figures = {}
+    claimed = {f"notebooks/{p.stem}.ipynb" for p in paths.CLAIMS_DIR.glob("*.json")}
     for path in sorted((paths.FIGURES / "provenance").glob("*.json")):
         record = json.loads(path.read_text())
         figures[record["figure"]] = record
-        if record["figure"] not in RECOMPUTED:  # computed from published structures, not from the claims' data
+        if record["notebook"] in claimed:  # the claims' data: those of the notebooks that computed claims
             reference = reference and record.get("reference_data", True)
     manifest["figures"] = figures
     manifest["notebooks"] = dict(sorted(manifest["notebooks"].items()))

@@ -104,35 +104,27 @@ def _bulk(name, target):
 
 
 def _neb_run(args):
-    """One NEB run (in a worker process): returns its results and the band's extended XYZ text."""
-    import io
-
+    """One NEB run (in a worker process): the band written to ``dest``, its results returned."""
     from . import migration, mlp, neb
     from .readers.structures import read_neb
 
-    run, bulk, fmax, endpoint_fmax, device = args
+    run, bulk, fmax, endpoint_fmax, device, dest = args
     calc = mlp.calculator(device)
-    hops = migration.li_hops(bulk)
-    hop = hops[run["hop"]]
+    hop = migration.li_hops(bulk)[run["hop"]]
     big = migration.supercell(bulk, run["supercell"])
-    # the same hop in the supercell: from the first Li to its image of hop.target nearest to hop.vector
+    # the same hop in the supercell: the first hop of its length from the same Li
     big_hop = next(h for h in migration.li_hops(big, origin=hop.start, max_distance=hop.length + 0.01)
                    if abs(h.length - hop.length) < 0.01)
     initial, final = migration.vacancy_endpoints(big, big_hop, calc, fmax=endpoint_fmax)
     band = migration.band(initial.atoms, final.atoms, calc, n_images=run["images"], fmax=fmax)
-    text = io.StringIO()
-    import ase.io
-    ase.io.write(text, band.images, format="extxyz")
-    tmp = Path(tempfile.mkdtemp()) / "band.extxyz"
-    tmp.write_text(text.getvalue())
-    barrier = neb.barriers(read_neb(tmp))
-    shutil.rmtree(tmp.parent)
+    migration.write_band(band, dest)
+    barrier = neb.barriers(read_neb(dest))
     return {"hop": run["hop"], "hop_length": hop.length, "supercell": list(run["supercell"]),
             "images": run["images"], "atoms": len(initial.atoms), "converged": band.converged,
             "steps": band.steps, "residual_fmax": band.fmax,
             "barrier_images": barrier.forward_images, "barrier_spline": barrier.forward_spline,
             "reverse_images": barrier.reverse_images, "interpolation_uncertainty": barrier.interpolation_uncertainty,
-            "reaction_energy": barrier.reaction_energy}, text.getvalue()
+            "reaction_energy": barrier.reaction_energy}
 
 
 def _map(function, items, jobs):
@@ -145,54 +137,46 @@ def _map(function, items, jobs):
         return list(pool.map(function, items))
 
 
-def _migration(spec, calc, work, target, device, jobs):
+def _migration(spec, work, target, device, jobs):
     bulk, path = _bulk(spec["bulk"], target)
-    outcomes = _map(_neb_run, [(run, bulk, spec["fmax"], spec["endpoint_fmax"], device) for run in spec["runs"]], jobs)
-    runs = []
-    for run, (result, text) in zip(spec["runs"], outcomes):
-        name = "bands/vacancy_hop{hop}_{sc}_{images}images.extxyz".format(
-            hop=run["hop"], sc="x".join(map(str, run["supercell"])), images=run["images"])
-        (work / name).parent.mkdir(parents=True, exist_ok=True)
-        (work / name).write_text(text)
-        runs.append({**result, "file": name})
+    names = ["bands/vacancy_hop{hop}_{sc}_{images}images.extxyz".format(
+        hop=run["hop"], sc="x".join(map(str, run["supercell"])), images=run["images"]) for run in spec["runs"]]
+    (work / "bands").mkdir()
+    items = [(run, bulk, spec["fmax"], spec["endpoint_fmax"], device, work / name)
+             for run, name in zip(spec["runs"], names)]
+    runs = [{**result, "file": name} for result, name in zip(_map(_neb_run, items, jobs), names)]
     return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
 
 
 def _md_run(args):
+    """One MD run (in a worker process): the trajectory written to ``dest``, its summary returned."""
     from . import diffusion, md, migration, mlp
     from .readers.trajectory import read_extxyz
 
-    temperature, bulk, spec, device, seed = args
+    temperature, bulk, spec, device, seed, dest = args
     calc = mlp.calculator(device)
     cell = migration.supercell(bulk, spec["supercell"])
     result = md.run(cell, calc, temperature, spec["duration_fs"], interval_fs=spec["interval_fs"],
                     equilibration_fs=spec["equilibration_fs"], timestep_fs=spec["timestep_fs"], seed=seed)
-    tmp = Path(tempfile.mkdtemp()) / "md.extxyz"
-    md.write(result, tmp)
-    text = tmp.read_text()
-    ds = read_extxyz(tmp)
-    shutil.rmtree(tmp.parent)
+    md.write(result, dest)
+    ds = read_extxyz(dest)
     found = diffusion.diffusion_coefficient(ds, "Li")
     table = found.table
-    summary = {"temperature_K": float(temperature), "mean_temperature_K": result.mean_temperature_K,
-               "atoms": len(cell), "li_atoms": int(table.attrs["atoms"]), "run_fs": float(table.attrs["run_fs"]),
-               "seed": seed, "msd_final_A2": float(table.msd.values[-1]), "lag_final_fs": float(table.lag.values[-1]),
-               "D_cm2_s": None if found.d is None else found.d.value,
-               "D_stderr_cm2_s": None if found.d is None else found.d.stderr,
-               "window_fs": None if found.window_fs is None else list(found.window_fs),
-               "number_density_cm3": diffusion.number_density(ds, "Li")}
-    return summary, text
+    return {"temperature_K": float(temperature), "mean_temperature_K": result.mean_temperature_K,
+            "atoms": len(cell), "li_atoms": int(table.attrs["atoms"]), "run_fs": float(table.attrs["run_fs"]),
+            "seed": seed, "msd_final_A2": float(table.msd.values[-1]), "lag_final_fs": float(table.lag.values[-1]),
+            "D_cm2_s": None if found.d is None else found.d.value,
+            "D_stderr_cm2_s": None if found.d is None else found.d.stderr,
+            "window_fs": None if found.window_fs is None else list(found.window_fs),
+            "number_density_cm3": diffusion.number_density(ds, "Li")}
 
 
-def _diffusion(spec, calc, work, target, device, jobs):
+def _diffusion(spec, work, target, device, jobs):
     bulk, path = _bulk(spec["bulk"], target)
-    items = [(t, bulk, spec, device, k) for k, t in enumerate(spec["temperatures"])]
-    runs = []
-    for summary, text in _map(_md_run, items, jobs):
-        name = f"trajectories/md_{int(summary['temperature_K'])}K.extxyz"
-        (work / name).parent.mkdir(parents=True, exist_ok=True)
-        (work / name).write_text(text)
-        runs.append({**summary, "file": name})
+    names = [f"trajectories/md_{int(t)}K.extxyz" for t in spec["temperatures"]]
+    (work / "trajectories").mkdir()
+    items = [(t, bulk, spec, device, k, work / name) for k, (t, name) in enumerate(zip(spec["temperatures"], names))]
+    runs = [{**summary, "file": name} for summary, name in zip(_map(_md_run, items, jobs), names)]
     return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
 
 
@@ -216,7 +200,7 @@ def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown part(s) {sorted(unknown)}; parts are {PARTS}")
-    calc = mlp.calculator(device)
+    calc = mlp.calculator(device)  # also sets the one torch thread that the potential's identity records
     target = folder(case_name, root)
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -229,13 +213,13 @@ def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print
             if part == "structure":
                 results, inputs = _structure(spec[part], calc, work)
             elif part == "migration":
-                results, inputs = _migration(spec[part], calc, work, target, device, jobs)
+                results, inputs = _migration(spec[part], work, target, device, jobs)
             else:
-                results, inputs = _diffusion(spec[part], calc, work, target, device, jobs)
+                results, inputs = _diffusion(spec[part], work, target, device, jobs)
             document = {"case": case_name, "part": part, "parameters": spec[part],
                         "inputs": [{"file": label, "sha256": _sha(path)} for label, path in inputs],
                         "code_sha256": code_sha256(part), "code": list(CODE[part]),
-                        "potential": {k: v for k, v in mlp.identity(device).items()}, "results": results}
+                        "potential": mlp.identity(device), "results": results}
             (work / f"{part}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
             _install(work, target, part)
             written.append(target / f"{part}.json")

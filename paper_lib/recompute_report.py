@@ -78,11 +78,11 @@ def structure_rows(doc):
     hexa = doc["results"].get("LiBH4_P63mc")
     if hexa:
         gap = hexa["energy_per_unit"] - pnma["energy_per_unit"]
-        out.append(_row("P6_3mc − Pnma energy (P6_3mc at its 535 K lattice)", "eV per LiBH4", None,
+        out.append(_row("P6_3mc − Pnma energy (P6_3mc in its published high-temperature cell)", "eV per LiBH4", None,
                         "the article states none", gap, hexa["fmax"], "residual force (eV/Å)",
                         "positive: the potential puts the low-temperature phase lowest, as it should; the "
-                        "hexagonal phase is held above 380 K by the entropy of rotating [BH4]⁻ units, which a "
-                        "static energy does not contain"))
+                        "hexagonal phase is held at high temperature by the entropy of rotating [BH4]⁻ units, "
+                        "which a static energy does not contain"))
     return out
 
 

@@ -153,8 +153,8 @@ def test_md_trajectory_reads_back_for_the_msd(tmp_path):
 # ---------------------------------------------------------------- the committed results
 
 def documents():
-    return [(c, p, recompute.load(c, p)) for c in recompute.cases() for p in recompute.PARTS
-            if recompute.load(c, p) is not None]
+    return [(c, p, doc) for c in recompute.cases() for p in recompute.PARTS
+            if (doc := recompute.load(c, p)) is not None]
 
 
 def test_the_committed_parts_exist():
