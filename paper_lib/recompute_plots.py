@@ -27,7 +27,9 @@ def lattice_changes(ax, doc, article=None):
     ax.axhline(0, color="0.3", lw=0.6)
     ax.set_xticks(x, labels)
     ax.set_ylabel("change / %")
-    ax.legend(loc="lower right", fontsize=7)
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.35 * (high - low))  # room above the bars for the legend
+    ax.legend(loc="upper center", fontsize=7)
 
 
 def bh_lengths(doc, phase):
