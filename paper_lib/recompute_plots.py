@@ -80,20 +80,19 @@ def neb_profiles(ax, found, article=None):
         ax.axhline(article, color="0.45", ls="--", lw=0.9, label=f"article's DFT-NEB: {article:g} eV")
     ax.set_xlabel("reaction coordinate / Å")
     ax.set_ylabel("E − E(initial) / eV")
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.6 * (high - low))  # room above the bands for the legend
     ax.legend(fontsize=6.5, loc="upper right")
 
 
 def barrier_convergence(ax, doc, article=None):
-    """Barrier (eV) of each run against its supercell size (atoms), marker by image count, per hop."""
+    """Barrier (eV) of each run against its supercell size (atoms), marker by image count; each run in
+    the colour :func:`neb_profiles` gives it, so the two panels read together."""
     runs = doc["results"]["runs"]
     markers = {n: m for n, m in zip(sorted({r["images"] for r in runs}), "osD^")}
-    for hop in sorted({r["hop"] for r in runs}):
-        mine = sorted((r for r in runs if r["hop"] == hop), key=lambda r: r["atoms"])
-        color = RUN_COLORS[hop]
-        for r in mine:
-            ax.errorbar(r["atoms"], r["barrier_images"], yerr=r["interpolation_uncertainty"],
-                        fmt=markers[r["images"]], color=color, ms=5, capsize=2)
-        ax.plot([], [], "o", color=color, label=f"{mine[0]['hop_length']:.2f} Å hop")
+    for k, r in enumerate(runs):
+        ax.errorbar(r["atoms"], r["barrier_images"], yerr=r["interpolation_uncertainty"],
+                    fmt=markers[r["images"]], color=RUN_COLORS[k % len(RUN_COLORS)], ms=5, capsize=2)
     for n, m in markers.items():
         ax.plot([], [], m, color="0.4", ls="", label=f"{n} images")
     if article is not None:
