@@ -23,7 +23,7 @@ SPECTRA = [(REAL / "exampleDataBioLogic.mpt", "biologic-mpt"), (REAL / "exampleD
 COMMON = {"sample": "cell", "temperature_C": 30, "shown_C": [30]}
 DASK = Path(sys.executable).parent / "dask"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.machinery]
 
 
 def lab(folder, n):

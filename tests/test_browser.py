@@ -16,7 +16,7 @@ import pytest
 from conftest import skip_or_fail
 from paper_lib import paths
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.machinery]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = Path(os.environ.get("PAPER_LIB_OUTPUT_DIR", ".")) / "jupyterlab-fig2.png"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

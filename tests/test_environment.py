@@ -7,9 +7,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from paper_lib import paths
+
+pytestmark = pytest.mark.machinery  # no result here depends on the CPU or BLAS kernel (.ci/run)
 
 ROOT = paths.ROOT
 

@@ -15,6 +15,8 @@ import fuzzing
 from paper_lib.errors import InputError
 from paper_lib.readers import CYCLER_FORMATS, FORMATS
 
+pytestmark = pytest.mark.machinery  # no result here depends on the CPU or BLAS kernel (.ci/run)
+
 EXAMPLES = fuzzing.examples_per_case()
 
 

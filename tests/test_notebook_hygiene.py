@@ -8,6 +8,8 @@ import pytest
 
 from paper_lib import build, paths, registry
 
+pytestmark = pytest.mark.machinery  # no result here depends on the CPU or BLAS kernel (.ci/run)
+
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("fig*.ipynb")) + [paths.NOTEBOOKS / f"{n}.ipynb" for n in build.RECOMPUTED + build.AFTER]
 
 

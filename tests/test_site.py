@@ -13,6 +13,8 @@ import pytest
 from conftest import skip_or_fail
 from paper_lib import build, paths, site
 
+pytestmark = pytest.mark.machinery  # no result here depends on the CPU or BLAS kernel (.ci/run)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

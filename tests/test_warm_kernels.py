@@ -10,7 +10,10 @@ import pytest
 
 from paper_lib import execute, paths, warm
 
-pytestmark = pytest.mark.skipif(not warm.FORK_AVAILABLE, reason="the fork server needs Linux")
+pytestmark = [
+    pytest.mark.skipif(not warm.FORK_AVAILABLE, reason="the fork server needs Linux"),
+    pytest.mark.machinery,
+]
 
 POLLUTE = """\
 import builtins, colorsys, os, sys, warnings
