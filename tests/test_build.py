@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from paper_lib import build, execute, paths
+from paper_lib import build, execute, paths, provenance
 
 GOOD = ["value = 1.234", "from paper_lib import plotting\nimport matplotlib.pyplot as plt\n"
         "fig, ax = plt.subplots()\nax.plot([1, 2])\nplotting.save(fig, 'figT', notebook='figT')\n"
@@ -32,7 +32,11 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "CACHE", tmp_path / ".cache" / "build.json")
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     monkeypatch.delenv("PAPER_LIB_OUTPUT_DIR", raising=False)
-    return tmp_path
+    # paper_lib's hash is cached from paths.ROOT: one computed in the sandbox (which has no paper_lib)
+    # must not outlive it, or a later batch finds its workers' paper_lib "different"
+    provenance.library_hash.cache_clear()
+    yield tmp_path
+    provenance.library_hash.cache_clear()
 
 
 def printed(path):

@@ -111,7 +111,8 @@ def test_batch_runs_each_manifest_and_keeps_nothing_of_a_failed_run(tmp_path):
     runs = batch.runs_from_manifests(manifests + [broken], "eis_manifest", {"sample": "cell", "temperature_C": 30,
                                                                            "shown_C": [30]})
     summary = batch.batch("figS11", runs, tmp_path / "out", workers=2, progress=False, log=lambda *a: None)
-    assert (summary["ok"], summary["failed"]) == (2, 1)
+    errors = {r["name"]: r.get("error") for r in summary["runs"]}
+    assert (summary["ok"], summary["failed"]) == (2, 1), errors
     by_name = {r["name"]: r for r in summary["runs"]}
     assert "thickness_mm" in by_name["broken"]["error"]
     assert not (tmp_path / "out" / "broken").exists() and not (tmp_path / "out" / ".staging").exists()
