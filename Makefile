@@ -30,7 +30,7 @@ site: $(VENV)/.site-env
 	$(VPY) -m paper_lib.site
 
 # The independent recomputation (README, "Independent recomputation"): CHGNet recomputes the parts
-# (default structure and migration; PARTS=diffusion for the MD, hours on a CPU) into data/recomputed/full/,
+# (default structure and migration; PARTS=diffusion for the MD, hours on a CPU, resumed when stopped) into data/recomputed/full/,
 # then the build re-executes what reads them (the recomputation notebooks, the audit, the report).
 # DEVICE=cuda with a CUDA build of torch.
 recompute: $(VENV)/.mlp-env

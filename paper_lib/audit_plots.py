@@ -41,19 +41,34 @@ def arrhenius(ax, rows):
 
 
 def barriers(ax):
-    """NEB barriers against the Arrhenius activation energies (eV)."""
-    neb, ea = "#e07b39", "#1a4f8b"
+    """NEB barriers against the Arrhenius activation energies (eV); with the recomputation's barrier of the
+    same hop (CHGNet, its convergence spread as the error bar) when it is computed."""
+    from . import recompute, recompute_report
+
+    neb, ea, again = "#e07b39", "#1a4f8b", "#7b5ea7"
     items = [("NEB interface", "Eb_NEB_interface_LiNBH_LiBH4", neb), ("NEB LiBH4", "Eb_NEB_LiBH4", neb),
              ("NEB LiNBH", "Eb_NEB_LiNBH", neb), ("Ea composite", "Ea_LiBH4_70LiNBH", ea),
              ("Ea HT-LiBH4", "Ea_LiBH4_HT_P63mc", ea)]
-    values = [_paper(cid) for _, cid, _ in items]
-    ax.barh(range(len(items)), values, color=[c for *_, c in items])
-    ax.set_yticks(range(len(items)), [label for label, *_ in items])
+    rows = [(label, _paper(cid), 0.0, colour, f"{_paper(cid):g}") for label, cid, colour in items]
+    doc = recompute.load(recompute_report.CASE, "migration")
+    if doc is not None:
+        s = recompute_report.barrier_summary(doc)
+        rows.insert(2, (f"NEB LiBH4, {doc['potential']['model']}\n(recomputed)", s["barrier"], s["spread"], again,
+                        f"{s['barrier']:.3f} ± {s['spread']:.3f}"))
+    y = np.arange(len(rows))
+    values = [row[1] for row in rows]
+    ax.barh(y, values, color=[row[3] for row in rows], hatch=["//" if row[3] == again else "" for row in rows],
+            edgecolor="white")
+    spread = [(i, row) for i, row in enumerate(rows) if row[2] > 0]
+    if spread:
+        ax.errorbar([row[1] for _, row in spread], [i for i, _ in spread], xerr=[row[2] for _, row in spread],
+                    fmt="none", ecolor="k", capsize=2, lw=0.8)
+    ax.set_yticks(y, [row[0] for row in rows], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("energy (eV)")
-    ax.set_xlim(0, 1.1 * max(values) + 0.1)
-    for i, v in enumerate(values):
-        ax.text(v + 0.01, i, f"{v:g}", va="center", fontsize=7)
+    ax.set_xlim(0, 1.1 * max(values) + 0.15)
+    for i, row in enumerate(rows):
+        ax.text(row[1] + row[2] + 0.01, i, row[4], va="center", fontsize=7)
 
 
 ROUNDING = [  # (label, stated claim, function of the printed inputs, inputs: claim ids or printed numbers)

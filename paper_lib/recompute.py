@@ -1,17 +1,18 @@
 """The independent recomputation: the article's atomistic numbers computed again with CHGNet.
 
-``data/recomputed/<case>/`` holds, for each part (``structure``, ``migration``, ``diffusion``):
+``data/recomputed/<case>/`` holds, for each part (``structure``, ``migration``, ``interstitial``,
+``diffusion``):
 
 * ``<part>.json``: the results, the case's parameters, the sha256 of every input file and of the code
   that made them (:data:`CODE`), and the potential's identity (:func:`paper_lib.mlp.identity`);
-* the structures it made: relaxed cells (``structures/*.extxyz``), NEB bands with energies and forces
+* the structures it made: relaxed cells and interstitial sites (``structures/*.extxyz``), NEB bands with energies and forces
   (``bands/*.extxyz``), MD trajectories (``trajectories/*.extxyz``), all readable by the compendium's
   readers like any external calculation's output.
 
 A part is written whole or not at all (a temporary folder moved into place). The cases are in
 ``recompute_cases.yaml``: ``full`` is the committed second opinion, ``small`` what CI recomputes.
 
-    python -m paper_lib.recompute --case full --part structure migration [--device cpu] [--jobs 2]
+    python -m paper_lib.recompute --case full --part structure migration [interstitial diffusion] [--device cpu] [--jobs 2]
 
 The default build never imports torch: notebooks read the committed results (:func:`load`).
 """
@@ -25,16 +26,18 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from . import paths
 
 OUT = paths.DATA / "recomputed"
-PARTS = ("structure", "migration", "diffusion")
+PARTS = ("structure", "migration", "interstitial", "diffusion")
 #: The code each part depends on (its sha256 is recorded; a test compares it with the committed code).
 CODE = {"structure": ("mlp.py", "relaxation.py", "bonds.py"),
         "migration": ("mlp.py", "relaxation.py", "bonds.py", "migration.py"),
-        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py")}
+        "interstitial": ("mlp.py", "relaxation.py", "bonds.py", "migration.py", "interstitials.py"),
+        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py", "mlp_forces.py")}
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +65,14 @@ def _sha(path) -> str:
 
 def folder(case_name, root=OUT) -> Path:
     return Path(root) / case_name
+
+
+def checkpoint_folder(case_name, root=OUT) -> Path:
+    """Where the MD runs of ``case_name`` keep their checkpoints: ``.cache/recompute/<case>`` of the
+    repository for the committed results, else ``<root>/.checkpoints/<case>`` (never committed)."""
+    if Path(root).resolve() == OUT.resolve():
+        return paths.ROOT / ".cache" / "recompute" / case_name
+    return Path(root) / ".checkpoints" / case_name
 
 
 def load(case_name="full", part="structure", root=OUT) -> dict | None:
@@ -148,16 +159,68 @@ def _migration(spec, work, target, device, jobs):
     return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
 
 
+def _interstitial_run(args):
+    """One interstitial NEB run (in a worker process): the band written to ``dest``, its results returned."""
+    from . import interstitials, migration, mlp, neb
+    from .readers.structures import read_neb
+
+    run, bulk, position, fmax, endpoint_fmax, device, dest = args
+    calc = mlp.calculator(device)
+    big = migration.supercell(bulk, run["supercell"])
+    hop = interstitials.hops(bulk, run["supercell"], position)[run["hop"]]
+    initial, final = interstitials.endpoints(big, hop, calc, fmax=endpoint_fmax)
+    band = migration.band(initial.atoms, final.atoms, calc, n_images=run["images"], fmax=fmax)
+    migration.write_band(band, dest)
+    barrier = neb.barriers(read_neb(dest))
+    return {"hop": run["hop"], "hop_length": hop.length, "supercell": list(run["supercell"]),
+            "images": run["images"], "atoms": len(initial.atoms), "converged": band.converged,
+            "steps": band.steps, "residual_fmax": band.fmax,
+            "barrier_images": barrier.forward_images, "barrier_spline": barrier.forward_spline,
+            "reverse_images": barrier.reverse_images, "interpolation_uncertainty": barrier.interpolation_uncertainty,
+            "reaction_energy": barrier.reaction_energy}
+
+
+def _interstitial(spec, calc, work, target, device, jobs):
+    """The Li interstitial sites of the bulk (every symmetry-distinct void filled and relaxed in the
+    supercell), then NEB of the hops from the lowest site (:mod:`paper_lib.interstitials`)."""
+    from . import interstitials, migration
+
+    bulk, path = _bulk(spec["bulk"], target)
+    host = migration.supercell(bulk, spec["supercell"])
+    candidates = interstitials.distinct(bulk, interstitials.voids(bulk))
+    found = interstitials.sites(host, candidates, calc, fmax=spec["site_fmax"])
+    rows = []
+    for k, site in enumerate(found):
+        name = f"structures/{spec['bulk']}_Li_interstitial_{k}.extxyz"
+        _write_atoms(site.relaxed, work / name)
+        rows.append({"file": name, "energy_eV": site.energy, "relative_energy_eV": site.energy - found[0].energy,
+                     "clearance_A": site.void.clearance, "moved_A": site.moved,
+                     "void_fractional": [float(f) for f in bulk.cell.scaled_positions(np.array([site.void.position]))[0]],
+                     "fractional": [float(f) for f in bulk.cell.scaled_positions(np.array([site.position]))[0] % 1.0]})
+    position = np.array(rows[0]["fractional"]) @ bulk.cell.array  # the lowest site, in the first bulk cell
+    names = ["bands/interstitial_hop{hop}_{sc}_{images}images.extxyz".format(
+        hop=run["hop"], sc="x".join(map(str, run["supercell"])), images=run["images"]) for run in spec["runs"]]
+    (work / "bands").mkdir()
+    items = [(run, bulk, position, spec["fmax"], spec["endpoint_fmax"], device, work / name)
+             for run, name in zip(spec["runs"], names)]
+    runs = [{**result, "file": name} for result, name in zip(_map(_interstitial_run, items, jobs), names)]
+    return ({"candidates": len(candidates), "sites": rows, "runs": runs},
+            [(path.relative_to(target).as_posix(), path)])
+
+
 def _md_run(args):
-    """One MD run (in a worker process): the trajectory written to ``dest``, its summary returned."""
-    from . import diffusion, md, migration, mlp
+    """One MD run (in a worker process): the trajectory written to ``dest``, its summary returned. The run
+    saves checkpoints to ``checkpoint`` and resumes from one of the same run (:func:`paper_lib.md.run`)."""
+    from . import diffusion, md, migration, mlp, mlp_forces
     from .readers.trajectory import read_extxyz
 
-    temperature, bulk, spec, device, seed, dest = args
-    calc = mlp.calculator(device)
+    temperature, bulk, spec, device, seed, dest, checkpoint = args
+    calc = mlp_forces.calculator(device)
     cell = migration.supercell(bulk, spec["supercell"])
+    fingerprint = json.dumps([code_sha256("diffusion"), mlp.identity(device)], sort_keys=True)
     result = md.run(cell, calc, temperature, spec["duration_fs"], interval_fs=spec["interval_fs"],
-                    equilibration_fs=spec["equilibration_fs"], timestep_fs=spec["timestep_fs"], seed=seed)
+                    equilibration_fs=spec["equilibration_fs"], timestep_fs=spec["timestep_fs"], seed=seed,
+                    checkpoint=checkpoint, fingerprint=fingerprint, log=lambda line: print(line, flush=True))
     md.write(result, dest)
     ds = read_extxyz(dest)
     found = diffusion.diffusion_coefficient(ds, "Li")
@@ -171,11 +234,12 @@ def _md_run(args):
             "number_density_cm3": diffusion.number_density(ds, "Li")}
 
 
-def _diffusion(spec, work, target, device, jobs):
+def _diffusion(spec, work, target, device, jobs, checkpoints):
     bulk, path = _bulk(spec["bulk"], target)
     names = [f"trajectories/md_{int(t)}K.extxyz" for t in spec["temperatures"]]
     (work / "trajectories").mkdir()
-    items = [(t, bulk, spec, device, k, work / name) for k, (t, name) in enumerate(zip(spec["temperatures"], names))]
+    items = [(t, bulk, spec, device, k, work / name, checkpoints / f"md_{int(t)}K.npz")
+             for k, (t, name) in enumerate(zip(spec["temperatures"], names))]
     runs = [{**summary, "file": name} for summary, name in zip(_map(_md_run, items, jobs), names)]
     return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
 
@@ -192,8 +256,12 @@ def _write_atoms(atoms, path):
 
 # ---------------------------------------------------------------- running and writing
 
-def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print) -> list:
-    """Compute ``parts`` of ``case_name`` and write each into ``root/<case>/`` (whole or not at all)."""
+def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print, checkpoints=None) -> list:
+    """Compute ``parts`` of ``case_name`` and write each into ``root/<case>/`` (whole or not at all).
+
+    The MD runs save checkpoints in ``checkpoints`` (default :func:`checkpoint_folder`): an interrupted
+    diffusion part, run again with the same code and case, resumes where it stopped. They are deleted
+    once the part is written."""
     from . import mlp
 
     spec = case(case_name)
@@ -214,14 +282,19 @@ def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print
                 results, inputs = _structure(spec[part], calc, work)
             elif part == "migration":
                 results, inputs = _migration(spec[part], work, target, device, jobs)
+            elif part == "interstitial":
+                results, inputs = _interstitial(spec[part], calc, work, target, device, jobs)
             else:
-                results, inputs = _diffusion(spec[part], work, target, device, jobs)
+                saved = checkpoint_folder(case_name, root) if checkpoints is None else Path(checkpoints)
+                results, inputs = _diffusion(spec[part], work, target, device, jobs, saved)
             document = {"case": case_name, "part": part, "parameters": spec[part],
                         "inputs": [{"file": label, "sha256": _sha(path)} for label, path in inputs],
                         "code_sha256": code_sha256(part), "code": list(CODE[part]),
                         "potential": mlp.identity(device), "results": results}
             (work / f"{part}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
             _install(work, target, part)
+            if part == "diffusion":
+                shutil.rmtree(saved, ignore_errors=True)
             written.append(target / f"{part}.json")
             log(f"{case_name}/{part}: written in {time.perf_counter() - start:.0f} s")
         finally:
@@ -248,7 +321,10 @@ def _install(work, target, part):
 
 def _files(document) -> list:
     results = document.get("results", {})
-    rows = results.get("runs", []) if "runs" in results else list(results.values())
+    if "runs" in results:
+        rows = results["runs"] + results.get("sites", [])
+    else:
+        rows = list(results.values())
     return [row["file"] for row in rows if isinstance(row, dict) and "file" in row]
 
 

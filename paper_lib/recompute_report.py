@@ -148,6 +148,28 @@ def measured_as_d(number_density_cm3):
     return _article("sigma_30C_LiBH4") / one.value
 
 
+def interstitial_rows(doc):
+    """The lowest Li interstitial barrier against the article's NEB barrier (a not-computed row without
+    ``doc``), and the energy of the second interstitial site."""
+    article = _article("Eb_NEB_LiBH4")
+    if doc is None:
+        return [_row("lowest Li interstitial migration barrier, LiBH4 (Pnma)", "eV", article,
+                     "`Eb_NEB_LiBH4` (DFT-NEB)", None, None, "",
+                     "not computed yet: the interstitial sites and bands of the full case take about two CPU "
+                     "hours (`make recompute PARTS=interstitial`)")]
+    s = barrier_summary(doc)
+    sites = doc["results"]["sites"]
+    meaning = (f"the {s['hop_length']:.2f} Å hop between equivalent sites in {s['atoms']} atoms, "
+               f"{s['barrier'] / article:.1f} × the article's barrier; the lowest of "
+               f"{len(sites)} relaxed sites from {doc['results']['candidates']} distinct voids")
+    if len(sites) > 1:
+        meaning += f", the next {sites[1]['relative_energy_eV'] * 1000:.0f} meV above it"
+    spread_kind = ("largest of supercell-size change and interpolation uncertainty"
+                   if not math.isnan(s["size_change"]) else "interpolation uncertainty")
+    return [_row("lowest Li interstitial migration barrier, LiBH4 (Pnma)", "eV", article, "`Eb_NEB_LiBH4` (DFT-NEB)",
+                 s["barrier"], s["spread"], spread_kind, meaning)]
+
+
 def diffusion_rows(doc):
     d_aimd = _article("D_AIMD_30C_LiBH4")
     if doc is None:
@@ -194,6 +216,7 @@ def rows(root=recompute.OUT) -> list:
     if migration:
         out += migration_rows(migration)
     if structure or migration:
+        out += interstitial_rows(recompute.load(CASE, "interstitial", root))
         out += diffusion_rows(recompute.load(CASE, "diffusion", root))
     return out
 

@@ -139,6 +139,62 @@ def test_md_is_seeded_and_thermalises():
         md.run(atoms, EMT(), 300, 10, interval_fs=3, timestep_fs=2.0)
 
 
+class Interrupting(Calculator):
+    """EMT without history (a fresh one per call: EMT's neighbour list otherwise carries history into the
+    last bits, where CHGNet builds its graph afresh at every call), stopping the run as a killed job would
+    after ``calls`` evaluations."""
+
+    implemented_properties = ["energy", "forces"]
+
+    def __init__(self, calls=10**9):
+        super().__init__()
+        self.calls = calls
+
+    def calculate(self, atoms=None, properties=None, system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
+        self.calls -= 1
+        if self.calls < 0:
+            raise KeyboardInterrupt("stopped")
+        fresh = self.atoms.copy()
+        fresh.calc = EMT()
+        self.results = {"energy": fresh.get_potential_energy(), "forces": fresh.get_forces()}
+
+
+MD_ARGS = dict(interval_fs=10, equilibration_fs=100, timestep_fs=2.0, seed=5, friction=0.02, checkpoint_fs=40)
+
+
+@pytest.mark.parametrize("calls", [30, 120])  # interrupted in the equilibration, and in the kept run
+def test_an_interrupted_md_run_resumes_bit_for_bit(tmp_path, calls):
+    atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
+    whole = md.run(atoms, Interrupting(), 500, 300, **MD_ARGS)
+    checkpoint = tmp_path / "md.npz"
+    with pytest.raises(KeyboardInterrupt):
+        md.run(atoms, Interrupting(calls), 500, 300, checkpoint=checkpoint, fingerprint="emt", **MD_ARGS)
+    assert checkpoint.exists() and not list(tmp_path.glob("*.partial"))
+    messages = []
+    resumed = md.run(atoms, Interrupting(), 500, 300, checkpoint=checkpoint, fingerprint="emt", log=messages.append, **MD_ARGS)
+    assert resumed.resumed_at_fs is not None and 0 < resumed.resumed_at_fs < 400
+    assert len(resumed.frames) == len(whole.frames) == 31
+    for a, b in zip(whole.frames, resumed.frames):
+        assert np.array_equal(a.positions, b.positions) and a.info == b.info
+    assert messages[-1].startswith("500 K: 200/200 steps")
+
+
+def test_a_checkpoint_of_another_run_is_not_resumed(tmp_path):
+    atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
+    checkpoint = tmp_path / "md.npz"
+    with pytest.raises(KeyboardInterrupt):
+        md.run(atoms, Interrupting(60), 500, 300, checkpoint=checkpoint, fingerprint="emt", **MD_ARGS)
+    messages = []
+    other = md.run(atoms, Interrupting(), 500, 300, checkpoint=checkpoint, fingerprint="another code", log=messages.append,
+                   **MD_ARGS)
+    assert other.resumed_at_fs is None and "another run" in messages[0]
+    assert np.array_equal(other.frames[-1].positions, md.run(atoms, Interrupting(), 500, 300, **MD_ARGS).frames[-1].positions)
+    checkpoint.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="md.npz: not a readable MD checkpoint"):
+        md.run(atoms, Interrupting(), 500, 300, checkpoint=checkpoint, fingerprint="emt", **MD_ARGS)
+
+
 def test_md_trajectory_reads_back_for_the_msd(tmp_path):
     from paper_lib.readers.trajectory import read_extxyz
 
@@ -206,8 +262,25 @@ def test_report_rows_compare_with_the_article():
     assert bh["article"] == pytest.approx(1.23 / 1.0065) and 1.1 < bh["recomputed"] < 1.35
     barrier = by["lowest Li vacancy migration barrier, LiBH4 (Pnma)"]
     assert barrier["article"] == 0.118 and barrier["spread"] is not None and barrier["spread"] >= 0
+    assert "lowest Li interstitial migration barrier, LiBH4 (Pnma)" in by
     lines = recompute_report.report_section(found)
     assert lines[0] == "## Independent recomputation" and len(lines) == len(found) + 7  # heading, text, table head, end
+
+
+def test_interstitial_rows_take_the_lowest_site_and_the_largest_supercell():
+    def run(atoms, barrier, hop=0):
+        return {"hop": hop, "atoms": atoms, "images": 5, "barrier_images": barrier, "hop_length": 3.7,
+                "interpolation_uncertainty": 0.002, "converged": True}
+
+    sites = [{"relative_energy_eV": 0.0}, {"relative_energy_eV": 0.012}]
+    doc = {"results": {"candidates": 7, "sites": sites, "runs": [run(193, 0.25), run(97, 0.29), run(97, 0.5, hop=1)]}}
+    (row,) = recompute_report.interstitial_rows(doc)
+    assert row["recomputed"] == 0.25 and row["spread"] == pytest.approx(0.04) and row["article"] == 0.118
+    assert "12 meV above" in row["meaning"] and "7 distinct voids" in row["meaning"]
+    (missing,) = recompute_report.interstitial_rows(None)
+    assert missing["recomputed"] is None and "PARTS=interstitial" in missing["meaning"]
+    small = recompute_report.interstitial_rows(recompute.load("small", "interstitial"))[0]
+    assert small["recomputed"] > 0 and small["spread_kind"] == "interpolation uncertainty"
 
 
 def test_the_report_and_audit_carry_the_recomputation():
@@ -215,6 +288,28 @@ def test_the_report_and_audit_carry_the_recomputation():
     assert "## Independent recomputation" in text
     audit = json.loads((paths.FIGURES / "audit.json").read_text())
     assert any(f["id"] == "aud_recomputed_vacancy_barrier" for f in audit["findings"])
+
+
+def test_the_audit_barrier_panel_shows_the_recomputed_barrier_with_its_spread():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from paper_lib import audit_plots
+
+    s = recompute_report.barrier_summary(recompute.load(recompute_report.CASE, "migration"))
+    fig, ax = plt.subplots()
+    audit_plots.barriers(ax)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    mine = next(i for i, label in enumerate(labels) if "recomputed" in label)
+    widths = [p.get_width() for p in ax.patches]
+    assert len(widths) == len(labels) == 6 and widths[mine] == pytest.approx(s["barrier"])
+    (bar,) = [c for c in ax.containers if isinstance(c, matplotlib.container.ErrorbarContainer)]
+    (segment,) = bar.lines[2][0].get_segments()
+    assert segment[1, 0] - segment[0, 0] == pytest.approx(2 * s["spread"])
+    assert f"{s['barrier']:.3f} ± {s['spread']:.3f}" in [t.get_text() for t in ax.texts]
+    plt.close(fig)
 
 
 # ---------------------------------------------------------------- CHGNet itself (the extra 'mlp')
@@ -241,6 +336,23 @@ def test_the_installed_weights_are_the_committed_ones():
 TOLERANCE = {"length": 2e-3, "bond": 5e-4, "energy": 2e-3, "barrier": 0.01, "msd": 2e-3}
 
 
+def test_the_md_calculator_gives_chgnets_forces_without_the_stress():
+    chgnet_or_skip()
+    import ase.io
+    from ase.calculators.calculator import PropertyNotImplementedError
+
+    from paper_lib import mlp, mlp_forces
+
+    atoms = ase.io.read(recompute.folder("small") / "structures" / "LiBH4_Pnma.extxyz")
+    atoms.positions += np.random.default_rng(0).normal(0, 0.05, atoms.positions.shape)
+    full, fast = atoms.copy(), atoms.copy()
+    full.calc, fast.calc = mlp.calculator(), mlp_forces.calculator()
+    assert np.array_equal(fast.get_forces(), full.get_forces())
+    assert fast.get_potential_energy() == full.get_potential_energy()
+    with pytest.raises(PropertyNotImplementedError):
+        fast.get_stress()
+
+
 @pytest.mark.slow
 def test_ci_recomputes_the_small_case(tmp_path):
     """The small case recomputed here agrees with the committed one within float32 and CPU differences:
@@ -248,6 +360,7 @@ def test_ci_recomputes_the_small_case(tmp_path):
     chgnet_or_skip()
     recompute.run("small", recompute.PARTS, root=tmp_path, log=lambda *a: None)
     compare_case("small", tmp_path)
+    assert not list((tmp_path / ".checkpoints").rglob("*")), "the MD checkpoints are removed once written"
 
 
 @pytest.mark.slow
@@ -274,9 +387,12 @@ def compare_case(case, root):
                                                                            abs=TOLERANCE["length"]), (name, key)
                 assert new["relaxed"]["BH"]["mean"] == pytest.approx(phase["relaxed"]["BH"]["mean"], abs=TOLERANCE["bond"])
                 assert new["energy_per_unit"] == pytest.approx(phase["energy_per_unit"], abs=TOLERANCE["energy"])
-        elif part == "migration":
+        elif part in ("migration", "interstitial"):
             for old, new in zip(committed["results"]["runs"], fresh["results"]["runs"]):
                 assert new["barrier_images"] == pytest.approx(old["barrier_images"], abs=TOLERANCE["barrier"]), old["file"]
+                assert new["hop_length"] == pytest.approx(old["hop_length"], abs=TOLERANCE["length"]), old["file"]
+            for old, new in zip(committed["results"].get("sites", []), fresh["results"].get("sites", [])):
+                assert new["relative_energy_eV"] == pytest.approx(old["relative_energy_eV"], abs=TOLERANCE["energy"])
         else:
             for old, new in zip(committed["results"]["runs"], fresh["results"]["runs"]):
                 assert new["msd_final_A2"] == pytest.approx(old["msd_final_A2"], abs=TOLERANCE["msd"]), old["file"]
