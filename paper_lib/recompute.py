@@ -116,8 +116,7 @@ def _bulk(name, target):
 
 def _neb_run(args):
     """One NEB run (in a worker process): the band written to ``dest``, its results returned."""
-    from . import migration, mlp, neb
-    from .readers.structures import read_neb
+    from . import migration, mlp
 
     run, bulk, fmax, endpoint_fmax, device, dest = args
     calc = mlp.calculator(device)
@@ -127,10 +126,18 @@ def _neb_run(args):
     big_hop = next(h for h in migration.li_hops(big, origin=hop.start, max_distance=hop.length + 0.01)
                    if abs(h.length - hop.length) < 0.01)
     initial, final = migration.vacancy_endpoints(big, big_hop, calc, fmax=endpoint_fmax)
+    return _band(run, hop.length, initial, final, calc, fmax, dest)
+
+
+def _band(run, hop_length, initial, final, calc, fmax, dest):
+    """The NEB band of ``run`` between two relaxed end states, written to ``dest``; its results."""
+    from . import migration, neb
+    from .readers.structures import read_neb
+
     band = migration.band(initial.atoms, final.atoms, calc, n_images=run["images"], fmax=fmax)
     migration.write_band(band, dest)
     barrier = neb.barriers(read_neb(dest))
-    return {"hop": run["hop"], "hop_length": hop.length, "supercell": list(run["supercell"]),
+    return {"hop": run["hop"], "hop_length": hop_length, "supercell": list(run["supercell"]),
             "images": run["images"], "atoms": len(initial.atoms), "converged": band.converged,
             "steps": band.steps, "residual_fmax": band.fmax,
             "barrier_images": barrier.forward_images, "barrier_spline": barrier.forward_spline,
@@ -161,23 +168,14 @@ def _migration(spec, work, target, device, jobs):
 
 def _interstitial_run(args):
     """One interstitial NEB run (in a worker process): the band written to ``dest``, its results returned."""
-    from . import interstitials, migration, mlp, neb
-    from .readers.structures import read_neb
+    from . import interstitials, migration, mlp
 
     run, bulk, position, fmax, endpoint_fmax, device, dest = args
     calc = mlp.calculator(device)
     big = migration.supercell(bulk, run["supercell"])
     hop = interstitials.hops(bulk, run["supercell"], position)[run["hop"]]
     initial, final = interstitials.endpoints(big, hop, calc, fmax=endpoint_fmax)
-    band = migration.band(initial.atoms, final.atoms, calc, n_images=run["images"], fmax=fmax)
-    migration.write_band(band, dest)
-    barrier = neb.barriers(read_neb(dest))
-    return {"hop": run["hop"], "hop_length": hop.length, "supercell": list(run["supercell"]),
-            "images": run["images"], "atoms": len(initial.atoms), "converged": band.converged,
-            "steps": band.steps, "residual_fmax": band.fmax,
-            "barrier_images": barrier.forward_images, "barrier_spline": barrier.forward_spline,
-            "reverse_images": barrier.reverse_images, "interpolation_uncertainty": barrier.interpolation_uncertainty,
-            "reaction_energy": barrier.reaction_energy}
+    return _band(run, hop.length, initial, final, calc, fmax, dest)
 
 
 def _interstitial(spec, calc, work, target, device, jobs):

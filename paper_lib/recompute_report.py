@@ -37,6 +37,10 @@ def _row(quantity, unit, article, source, recomputed, spread, spread_kind, meani
             "difference": diff, "difference_pct": pct, "meaning": meaning}
 
 
+def _not_computed(quantity, unit, article, source, why):
+    return _row(quantity, unit, article, source, None, None, "", f"not computed yet: {why}")
+
+
 def structure_rows(doc):
     out = []
     pnma = doc["results"]["LiBH4_Pnma"]
@@ -153,10 +157,9 @@ def interstitial_rows(doc):
     ``doc``), and the energy of the second interstitial site."""
     article = _article("Eb_NEB_LiBH4")
     if doc is None:
-        return [_row("lowest Li interstitial migration barrier, LiBH4 (Pnma)", "eV", article,
-                     "`Eb_NEB_LiBH4` (DFT-NEB)", None, None, "",
-                     "not computed yet: the interstitial sites and bands of the full case take about two CPU "
-                     "hours (`make recompute PARTS=interstitial`)")]
+        return [_not_computed("lowest Li interstitial migration barrier, LiBH4 (Pnma)", "eV", article,
+                              "`Eb_NEB_LiBH4` (DFT-NEB)", "the interstitial sites and bands of the full case take "
+                              "about two CPU hours (`make recompute PARTS=interstitial`)")]
     s = barrier_summary(doc)
     sites = doc["results"]["sites"]
     meaning = (f"the {s['hop_length']:.2f} Å hop between equivalent sites in {s['atoms']} atoms, "
@@ -173,10 +176,9 @@ def interstitial_rows(doc):
 def diffusion_rows(doc):
     d_aimd = _article("D_AIMD_30C_LiBH4")
     if doc is None:
-        return [_row("Li self-diffusion coefficient at 30 °C, LiBH4", "cm^2/s", d_aimd,
-                     "`D_AIMD_30C_LiBH4` (AIMD, 303 K)", None, None, "",
-                     "not computed yet: the molecular dynamics of the full case takes many CPU hours "
-                     "(`make recompute PARTS=diffusion`)")]
+        return [_not_computed("Li self-diffusion coefficient at 30 °C, LiBH4", "cm^2/s", d_aimd,
+                              "`D_AIMD_30C_LiBH4` (AIMD, 303 K)", "the molecular dynamics of the full case takes "
+                              "many CPU hours (`make recompute PARTS=diffusion`)")]
     out = []
     runs = doc["results"]["runs"]
     for run in runs:
