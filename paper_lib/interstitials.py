@@ -6,7 +6,8 @@
 * :func:`orbit` and :func:`distinct`: the positions equivalent to one under the host's space group
   (spglib), and the voids that are not equivalent to a larger one: the candidate sites.
 * :func:`sites`: an extra Li placed at each candidate in a supercell and relaxed at the fixed cell; the
-  relaxed sites, lowest energy first (a Li may relax away from its void into another site).
+  relaxed sites not equivalent to a lower one, lowest energy first (a Li may relax away from its void
+  into another site).
 * :func:`hops`: from a site, the hops to its equivalent positions, shortest first (as
   :func:`paper_lib.migration.li_hops` for lattice Li).
 * :func:`endpoints`: the relaxed end states of a hop, ready for :func:`paper_lib.migration.band`; their
@@ -126,10 +127,10 @@ class Site:
     moved: float
 
 
-def sites(host, candidates, calc, fmax=0.05, same=SAME_SITE) -> list:
+def sites(host, candidates, calc, fmax=0.05, same=SAME_SITE, symprec=SYMPREC) -> list:
     """Each candidate void of ``host`` (a supercell) filled with a Li and relaxed at the fixed cell; the
-    distinct relaxed sites (:class:`Site`), lowest energy first (those that relaxed onto the same position
-    as a lower one are dropped)."""
+    distinct relaxed sites (:class:`Site`), lowest energy first (those that relaxed onto a position
+    equivalent, under the symmetry of ``host``, to a lower one's are dropped)."""
     found = []
     for void in candidates:
         done = relax(with_li(host, void.position), calc, cell="fixed", fmax=fmax)
@@ -137,10 +138,12 @@ def sites(host, candidates, calc, fmax=0.05, same=SAME_SITE) -> list:
         moved = float(find_mic(li - np.asarray(void.position), host.cell, True)[1])
         found.append(Site(void, done.atoms, float(done.energy), tuple(map(float, li)), moved))
     found.sort(key=lambda s: s.energy)
-    kept = []
+    kept, covered = [], np.empty((0, 3))
     for site in found:
-        if not any(find_mic(np.subtract(site.position, k.position), host.cell, True)[1] < same for k in kept):
-            kept.append(site)
+        if len(covered) and find_mic(covered - np.asarray(site.position), host.cell, True)[1].min() < same:
+            continue
+        kept.append(site)
+        covered = np.vstack([covered, orbit(host, site.position, symprec, same)])
     return kept
 
 

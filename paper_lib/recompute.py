@@ -75,6 +75,17 @@ def checkpoint_folder(case_name, root=OUT) -> Path:
     return Path(root) / ".checkpoints" / case_name
 
 
+def part_files(case_name, part, root=OUT) -> list:
+    """The json of a computed part and every file it names, as paths (a figure's provenance)."""
+    document = load(case_name, part, root)
+    if document is None:
+        raise FileNotFoundError(f"{folder(case_name, root) / f'{part}.json'}: the part {part!r} of the case "
+                                f"{case_name!r} is not computed (python -m paper_lib.recompute --case {case_name} "
+                                f"--part {part})")
+    base = folder(case_name, root)
+    return [base / f"{part}.json"] + [base / name for name in files(document)]
+
+
 def load(case_name="full", part="structure", root=OUT) -> dict | None:
     """The committed results of a part (None when that part was not computed)."""
     path = folder(case_name, root) / f"{part}.json"
@@ -306,7 +317,7 @@ def _install(work, target, part):
     old = target / f"{part}.json"
     if old.exists():
         previous = json.loads(old.read_text())
-        for name in _files(previous):
+        for name in files(previous):
             (target / name).unlink(missing_ok=True)
         old.unlink()
     for path in sorted(work.rglob("*")):
@@ -317,7 +328,8 @@ def _install(work, target, part):
     shutil.move(work / f"{part}.json", old)
 
 
-def _files(document) -> list:
+def files(document) -> list:
+    """The files a part's document names, relative to its case folder: bands, sites or trajectories."""
     results = document.get("results", {})
     if "runs" in results:
         rows = results["runs"] + results.get("sites", [])

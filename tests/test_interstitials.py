@@ -107,3 +107,16 @@ def test_sites_relax_into_the_octahedral_void_first_and_hop_between_equal_endpoi
     initial, final = interstitials.endpoints(host, hop, calc, fmax=1e-4)
     assert final.energy == pytest.approx(initial.energy, abs=1e-6)
     assert len(initial.atoms) == len(host) + 1 and initial.atoms.get_chemical_symbols()[-1] == "Li"
+
+
+def test_sites_equivalent_by_symmetry_are_one_site():
+    """Two octahedral voids of fcc, 2.8 Å apart and equivalent by a lattice translation, relax into two
+    positions; they are the same site, kept once (the lower); a tetrahedral void stays a site of its own."""
+    host = fcc().repeat(2)
+    calc = Caged(host.positions)
+    octahedral = [interstitials.Void((A_FCC / 2, 0.0, 0.0), A_FCC / 2), interstitials.Void((0.0, A_FCC / 2, 0.0), A_FCC / 2)]
+    tetrahedral = interstitials.Void((A_FCC / 4,) * 3, A_FCC * np.sqrt(3) / 4)
+    found = interstitials.sites(host, octahedral + [tetrahedral], calc, fmax=1e-4)
+    assert [site.void for site in found] == [octahedral[0], tetrahedral] or \
+        [site.void for site in found] == [octahedral[1], tetrahedral]
+    assert found[0].energy < found[1].energy

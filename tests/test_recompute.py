@@ -229,17 +229,29 @@ def test_committed_results_are_what_the_committed_code_and_case_make(case, part,
     for item in doc["inputs"]:
         source = paths.ROOT / item["file"] if (paths.ROOT / item["file"]).exists() else base / item["file"]
         assert recompute._sha(source) == item["sha256"], f"{case}/{part}: input {item['file']} changed"
-    for name in recompute._files(doc):
+    for name in recompute.files(doc):
         assert (base / name).is_file(), f"{case}/{part}: {name} is missing"
     assert doc["potential"]["model"] == "CHGNet" and len(doc["potential"]["weights_sha256"]) == 64
 
 
 def test_the_recomputed_folder_holds_no_stray_files():
     listed = {recompute.folder(c) / f"{p}.json" for c, p, _ in documents()}
-    listed |= {recompute.folder(c) / name for c, _, doc in documents() for name in recompute._files(doc)}
+    listed |= {recompute.folder(c) / name for c, _, doc in documents() for name in recompute.files(doc)}
     present = {p for p in recompute.OUT.rglob("*") if p.is_file() and p.name != "README.md"}
     assert present == listed, sorted(str(p) for p in present ^ listed)
     assert sum(p.stat().st_size for p in present) < 5e6, "data/recomputed stays under 5 MB"
+
+
+def test_part_files_are_the_json_and_what_it_names(tmp_path):
+    doc = {"results": {"runs": [{"file": "trajectories/md_600K.extxyz"}, {"file": "trajectories/md_700K.extxyz"}],
+                       "sites": [{"file": "sites/site0.extxyz"}]}}
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "interstitial.json").write_text(json.dumps(doc))
+    assert recompute.part_files("demo", "interstitial", tmp_path) == [
+        tmp_path / "demo" / name for name in ("interstitial.json", "trajectories/md_600K.extxyz",
+                                              "trajectories/md_700K.extxyz", "sites/site0.extxyz")]
+    with pytest.raises(FileNotFoundError, match=r"demo/diffusion.json: the part 'diffusion' of the case 'demo'"):
+        recompute.part_files("demo", "diffusion", tmp_path)
 
 
 def test_barrier_summary_takes_size_and_image_changes():
