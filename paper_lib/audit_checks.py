@@ -500,3 +500,40 @@ def recomputed_barrier(x):
                 f"Universal potentials tend to be softer than DFT, so a higher barrier from one is not its softness; "
                 f"both barriers lie far below the {ea_ht:g} eV Arrhenius Ea of hexagonal LiBH4. A second opinion: "
                 "the article's supercell, functional and hop are not stated."]}
+
+
+@check("aud_recomputed_diffusion", "computed", additional=True)
+def recomputed_diffusion(x):
+    from . import recompute, recompute_report
+
+    d_aimd, measured, ea_ht = x.paper("D_AIMD_30C_LiBH4"), x.paper("sigma_30C_LiBH4"), x.paper("Ea_LiBH4_HT_P63mc")
+    topic = "the LiBH4 Li self-diffusion coefficient at 30 °C recomputed by molecular dynamics with an independent potential"
+    doc = recompute.load(recompute_report.CASE, "diffusion")
+    if doc is None:
+        return {"topic": topic, "claims": ["D_AIMD_30C_LiBH4"], "found": False, "severity": "minor",
+                "evidence": ["The diffusion part of the recomputation is not computed (`make recompute PARTS=diffusion`)."]}
+    runs = doc["results"]["runs"]
+    usable = recompute_report.crystalline(runs)
+    fit, d30 = recompute_report.d_arrhenius(runs)
+    temperatures = ", ".join(f"{r['temperature_K']:g}" for r in runs)
+    counted = (f"{len(usable)} of {len(runs)} runs ({temperatures} K) resolved a Li D while the B framework stayed "
+               "on its sites")
+    if fit is None:
+        return {"topic": topic, "claims": ["D_AIMD_30C_LiBH4"], "found": False, "severity": "minor",
+                "evidence": [f"{counted}: too few for an Arrhenius extrapolation to 30 °C."]}
+    n = runs[0]["number_density_cm3"]
+    needed = recompute_report.measured_as_d(n)
+    x.used["recomputed_diffusion"] = {"recomputed": d30[0], "stderr": d30[1], "unit": "cm^2/s",
+                                      "source": "data/recomputed/full/diffusion.json",
+                                      "potential": doc["potential"]["model"] + " " + doc["potential"]["model_version"]}
+    differs = abs(d30[0] - d_aimd) > 2 * d30[1]
+    return {"topic": topic, "claims": ["D_AIMD_30C_LiBH4", "sigma_30C_LiBH4", "Ea_LiBH4_HT_P63mc"], "found": differs,
+            "severity": "minor", "evidence": [
+                f"{counted}; their Arrhenius fit gives Ea = {fit.ea:.3f} ± {fit.ea_stderr:.3f} eV (measured, hexagonal "
+                f"LiBH4: {ea_ht:g} eV) and D(30 °C) = {d30[0]:.3g} ± {d30[1]:.2g} cm²/s.",
+                f"That is {d30[0] / d_aimd:.2g} × the article's AIMD D ({d_aimd:g} cm²/s) and {d30[0] / needed:.2g} × the "
+                f"D that the measured σ(30 °C) = {measured:g} S/cm implies by Nernst–Einstein ({needed:.2g} cm²/s at "
+                f"{n:.3g} Li cm⁻³, Haven ratio 1).",
+                "An extrapolation from the hexagonal phase across its transition (381 K) to the orthorhombic phase "
+                "over-estimates D at 30 °C; a universal potential's soft energy surface does too. A second opinion, "
+                "not the truth."]}

@@ -14,6 +14,11 @@ fs (from the file, or ``frame_interval_fs``). Results are :class:`~paper_lib.pea
   the atoms: D fitted to each atom's own MSD over the same window, their standard deviation over
   sqrt(atoms) (the atoms' displacements are the independent samples; the lags of one atom are not).
   Without a diffusive window, D is not given (the run is too short).
+* :func:`framework`: whether the cell stayed a crystal. The root-mean-square displacement of the
+  framework element (B, the centre of [BH4]⁻) at the longest lag is compared with its nearest-neighbour
+  distance. A vibrating crystal stays near 0.1, and Lindemann's ratio at melting (0.1-0.15 of the
+  distance for the amplitude about a site) is about 0.2 for a displacement between two times; past
+  :data:`LEFT_SITES` the framework has left its sites and the cell melted, so its Li D is a liquid's.
 * :func:`nernst_einstein`: sigma = n e^2 D / (kB T) (S/cm), Haven ratio 1, n the number density (cm^-3)
   from :func:`number_density`.
 """
@@ -127,6 +132,54 @@ def diffusion_coefficient(ds, element="Li", frame_interval_fs=None, slope_range=
     spread = float(np.std(atoms, ddof=1)) / math.sqrt(len(atoms)) if len(atoms) > 1 else 0.0
     return Diffusion(Estimate(d * 0.1, max(d_err, spread) * 0.1, "cm^2/s"), window, table, intercept,
                      tuple(v * 0.1 for v in atoms))
+
+
+#: Framework RMS displacement over nearest-neighbour distance above which the cell is no longer a crystal.
+LEFT_SITES = 0.3
+
+
+@dataclass(frozen=True)
+class Framework:
+    """RMS displacement (Å) of the framework element at ``lag_fs`` and its nearest-neighbour distance (Å)."""
+
+    element: str
+    rms_displacement_A: float
+    lag_fs: float
+    neighbour_distance_A: float
+
+    @property
+    def ratio(self) -> float:
+        return self.rms_displacement_A / self.neighbour_distance_A
+
+    @property
+    def intact(self) -> bool:
+        """True while the framework vibrates about its sites (ratio below :data:`LEFT_SITES`)."""
+        return self.ratio < LEFT_SITES
+
+
+def neighbour_distance(ds, element="B") -> float:
+    """Median distance (Å) from each ``element`` atom to its nearest other ``element`` atom in the first
+    frame, periodic images included (a small cell's atom may be nearest to its own image)."""
+    from ase import Atoms
+    from ase.neighborlist import neighbor_list
+
+    chosen = ds.element.values == element
+    if not chosen.any():
+        raise ValueError(f"no {element} atoms in the trajectory (elements: {sorted(set(ds.element.values))})")
+    cell = np.asarray(ds.attrs["cell"], float).reshape(3, 3)
+    atoms = Atoms("X" * int(chosen.sum()), positions=ds.position.values[0, chosen], cell=cell, pbc=True)
+    reach = 2.0 * (abs(np.linalg.det(cell)) / len(atoms)) ** (1 / 3)
+    first, distance = neighbor_list("id", atoms, reach)
+    nearest = np.full(len(atoms), np.inf)
+    np.minimum.at(nearest, first, distance)
+    return float(np.median(nearest))
+
+
+def framework(ds, element="B", frame_interval_fs=None) -> Framework:
+    """The framework check (see above): ``element``'s RMS displacement at the longest lag (half the run)."""
+    table = msd(ds, element, frame_interval_fs)
+    return Framework(element, float(np.sqrt(table.msd.values[-1])), float(table.lag.values[-1]),
+                     neighbour_distance(ds, element))
 
 
 def number_density(ds, element="Li"):

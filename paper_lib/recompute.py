@@ -37,7 +37,7 @@ PARTS = ("structure", "migration", "interstitial", "diffusion")
 CODE = {"structure": ("mlp.py", "relaxation.py", "bonds.py"),
         "migration": ("mlp.py", "relaxation.py", "bonds.py", "migration.py"),
         "interstitial": ("mlp.py", "relaxation.py", "bonds.py", "migration.py", "interstitials.py"),
-        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py", "mlp_forces.py")}
+        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py", "mlp_forces.py", "diffusion.py")}
 
 
 @lru_cache(maxsize=1)
@@ -233,14 +233,17 @@ def _md_run(args):
     md.write(result, dest)
     ds = read_extxyz(dest)
     found = diffusion.diffusion_coefficient(ds, "Li")
-    table = found.table
+    table, frame = found.table, diffusion.framework(ds, "B")
     return {"temperature_K": float(temperature), "mean_temperature_K": result.mean_temperature_K,
             "atoms": len(cell), "li_atoms": int(table.attrs["atoms"]), "run_fs": float(table.attrs["run_fs"]),
             "seed": seed, "msd_final_A2": float(table.msd.values[-1]), "lag_final_fs": float(table.lag.values[-1]),
             "D_cm2_s": None if found.d is None else found.d.value,
             "D_stderr_cm2_s": None if found.d is None else found.d.stderr,
             "window_fs": None if found.window_fs is None else list(found.window_fs),
-            "number_density_cm3": diffusion.number_density(ds, "Li")}
+            "number_density_cm3": diffusion.number_density(ds, "Li"),
+            "framework": {"element": frame.element, "rms_displacement_A": frame.rms_displacement_A,
+                          "lag_fs": frame.lag_fs, "neighbour_distance_A": frame.neighbour_distance_A,
+                          "ratio": frame.ratio, "intact": frame.intact}}
 
 
 def _diffusion(spec, work, target, device, jobs, checkpoints):

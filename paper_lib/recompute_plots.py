@@ -1,4 +1,5 @@
-"""Panels of the independent recomputation (matplotlib): lattice changes, B–H bonds, NEB bands, MSD.
+"""Panels of the independent recomputation (matplotlib): lattice changes, B–H bonds, NEB bands, MSD,
+the framework check, D(T).
 
 Every function draws on a given axes from the committed results (:func:`paper_lib.recompute.load`) and
 labels its axes with units: lengths Å or nm, energies eV, times ps, MSD Å², D cm²/s.
@@ -7,6 +8,7 @@ labels its axes with units: lengths Å or nm, energies eV, times ps, MSD Å², D
 import numpy as np
 
 from . import bonds, neb, recompute
+from .recompute_report import run_temperature
 from .readers.structures import read_neb, read_structure
 
 RUN_COLORS = ["C0", "C1", "C2", "C3", "C4", "C5"]
@@ -112,15 +114,37 @@ def msd_curves(ax, tables):
     ax.legend(fontsize=7)
 
 
+def framework_curves(ax, frames, bound):
+    """RMS displacement of the framework element over its neighbour distance against lag (ps) for each run:
+    ``frames`` maps a label to (its MSD table, the distance in Å); ``bound`` the ratio past which the cell
+    is taken as melted, drawn as a line."""
+    for k, (label, (table, distance)) in enumerate(frames.items()):
+        ax.plot(table.lag.values / 1000, np.sqrt(table.msd.values) / distance, color=RUN_COLORS[k % len(RUN_COLORS)],
+                label=label)
+    ax.axhline(bound, color="C3", ls="--", lw=0.9, label=f"left its sites ({bound:g})")
+    element = next(iter(frames.values()))[0].attrs["element"] if frames else "B"
+    ax.set_xlabel("lag / ps")
+    ax.set_ylabel(f"{element} RMS displacement / {element}–{element} distance")
+    ax.set_ylim(0, max(1.5 * bound, ax.get_ylim()[1]))
+    ax.legend(fontsize=7)
+
+
 def arrhenius_d(ax, runs, fit=None, references=()):
-    """D (cm²/s, log scale) against 1000/T (K⁻¹) of the resolved runs, an Arrhenius ``fit`` (callable of T
-    returning D) and ``references`` ((label, T K, D cm²/s), ...) as markers."""
+    """D (cm²/s, log scale) against 1000/T (K⁻¹, T the run's mean temperature) of the resolved runs (filled: crystal intact; open: the
+    framework melted, not fitted), an Arrhenius ``fit`` (callable of T returning D) and ``references``
+    ((label, T K, D cm²/s), ...) as markers."""
+    labelled = set()
     for run in runs:
-        if run["D_cm2_s"] is not None:
-            ax.errorbar(1000 / run["temperature_K"], run["D_cm2_s"], yerr=run["D_stderr_cm2_s"], fmt="o",
-                        color="C0", capsize=2)
+        if run["D_cm2_s"] is None:
+            continue
+        intact = run.get("framework", {}).get("intact", True)
+        label = "MD, crystal intact" if intact else "MD, framework melted (not fitted)"
+        ax.errorbar(1000 / run_temperature(run), run["D_cm2_s"], yerr=run["D_stderr_cm2_s"], fmt="o",
+                    color="C0", mfc="C0" if intact else "white", capsize=2,
+                    label=None if label in labelled else label)
+        labelled.add(label)
     if fit is not None:
-        t = np.linspace(300, max(r["temperature_K"] for r in runs), 100)
+        t = np.linspace(300, max(run_temperature(r) for r in runs), 100)
         ax.plot(1000 / t, fit(t), color="C0", lw=1, label="Arrhenius fit, extrapolated")
     for k, (label, t, d) in enumerate(references):
         ax.plot(1000 / t, d, "Ds"[k % 2], color=["C3", "0.45"][k % 2], ls="", label=label)

@@ -13,7 +13,9 @@ Spreads:
 * B–H mean: the standard error over the structure's B–H bonds;
 * NEB barrier: the largest of the supercell-size change, the image-count change and the interpolation
   uncertainty of the band (:mod:`paper_lib.neb`);
-* D: the standard error of :func:`paper_lib.diffusion.diffusion_coefficient`.
+* D: the standard error of :func:`paper_lib.diffusion.diffusion_coefficient`. Only runs whose framework
+  stayed on its sites (:func:`paper_lib.diffusion.framework`) enter the Arrhenius extrapolation: a melted
+  cell's D is a liquid's.
 """
 
 import json
@@ -125,15 +127,28 @@ def migration_rows(doc):
                  "the macroscopic activation energy, which adds defect formation and longer paths")]
 
 
+def crystalline(runs):
+    """The runs that resolved a D while their framework stayed a crystal (runs without a framework check
+    count as crystalline)."""
+    return [r for r in runs if r["D_cm2_s"] is not None and r.get("framework", {}).get("intact", True)]
+
+
+def run_temperature(run):
+    """The temperature (K) a run's D belongs to: its measured mean, else its set point."""
+    return run.get("mean_temperature_K") or run["temperature_K"]
+
+
 def d_arrhenius(runs):
-    """Arrhenius fit D = D0 exp(-Ea/kB T) of the resolved runs (None with fewer than two), and D (cm²/s) with
-    its standard error extrapolated to 30 °C."""
+    """Arrhenius fit D = D0 exp(-Ea/kB T) of the crystalline runs (:func:`crystalline`; None with fewer
+    than two), and D (cm²/s) with its standard error extrapolated to 30 °C. T is each run's measured mean
+    temperature (K) where recorded, the thermostat's set point otherwise: D belongs to the temperature the
+    cell had."""
     from .arrhenius import arrhenius_fit
 
-    resolved = [r for r in runs if r["D_cm2_s"] is not None]
+    resolved = crystalline(runs)
     if len(resolved) < 2:
         return None, None
-    t_c = [r["temperature_K"] - 273.15 for r in resolved]
+    t_c = [run_temperature(r) - 273.15 for r in resolved]
     fit = arrhenius_fit((t_c, [r["D_cm2_s"] for r in resolved]), [r["D_stderr_cm2_s"] for r in resolved], form="sigma")
     d30, d30_err = fit.predict(ROOM_C)
     return fit, (float(d30), float(d30_err))
@@ -173,24 +188,43 @@ def interstitial_rows(doc):
                  s["barrier"], s["spread"], spread_kind, meaning)]
 
 
+def _run_meaning(run):
+    """What one MD run says: its diffusive window, and whether its framework stayed on its sites."""
+    if run["D_cm2_s"] is None:
+        text = (f"not resolved: the MSD reaches {run['msd_final_A2']:.2f} Å² in {run['lag_final_fs']:g} fs, "
+                "no diffusive window")
+    else:
+        text = f"resolved over {run['window_fs'][0] / 1000:g}–{run['window_fs'][1] / 1000:g} ps"
+    if run.get("mean_temperature_K") is not None:
+        text += f" (mean {run['mean_temperature_K']:.0f} K)"
+    frame = run.get("framework")
+    if frame is None:
+        return text
+    where = (f"{frame['element']} RMS displacement {frame['rms_displacement_A']:.2f} Å in {frame['lag_fs'] / 1000:g} ps, "
+             f"{frame['ratio']:.2f} of its {frame['neighbour_distance_A']:.2f} Å neighbour distance")
+    if frame["intact"]:
+        return f"{text}; the framework stayed on its sites ({where})"
+    return (f"{text}; the framework left its sites ({where}): the cell melted, this is a liquid's D, "
+            "left out of the extrapolation")
+
+
 def diffusion_rows(doc):
     d_aimd = _article("D_AIMD_30C_LiBH4")
     if doc is None:
         return [_not_computed("Li self-diffusion coefficient at 30 °C, LiBH4", "cm^2/s", d_aimd,
                               "`D_AIMD_30C_LiBH4` (AIMD, 303 K)", "the molecular dynamics of the full case takes "
                               "many CPU hours (`make recompute PARTS=diffusion`)")]
-    out = []
     runs = doc["results"]["runs"]
-    for run in runs:
-        d = run["D_cm2_s"]
-        out.append(_row(f"Li self-diffusion coefficient at {run['temperature_K']:g} K", "cm^2/s", None,
-                        "the article's AIMD is at 303 K only", d, run["D_stderr_cm2_s"], "standard error",
-                        f"resolved over {run['window_fs'][0] / 1000:g}–{run['window_fs'][1] / 1000:g} ps" if d is not None
-                        else f"not resolved: the MSD reaches {run['msd_final_A2']:.2f} Å² in {run['lag_final_fs']:g} fs, "
-                        "no diffusive window"))
+    out = [_row(f"Li self-diffusion coefficient at {run['temperature_K']:g} K", "cm^2/s", None,
+                "the article's AIMD is at 303 K only", run["D_cm2_s"], run["D_stderr_cm2_s"], "standard error",
+                _run_meaning(run)) for run in runs]
     fit, d30 = d_arrhenius(runs)
     if fit is None:
-        return out
+        usable = len(crystalline(runs))
+        return out + [_row("Li self-diffusion coefficient at 30 °C (Arrhenius extrapolation)", "cm^2/s", d_aimd,
+                           "`D_AIMD_30C_LiBH4` (AIMD, 303 K)", None, None, "",
+                           f"not extrapolated: {usable} of {len(runs)} runs resolved a D in an intact crystal, "
+                           "and an extrapolation needs two")]
     from .diffusion import nernst_einstein
     from .peaks import Estimate
 
@@ -201,7 +235,9 @@ def diffusion_rows(doc):
                  f"{d30[0] / d_aimd:.2g} × the article's AIMD value, extrapolated from "
                  f"{min(fit.temperatures_C) + 273.15:g}–{max(fit.temperatures_C) + 273.15:g} K"),
             _row("Arrhenius activation energy of D", "eV", _article("Ea_LiBH4_HT_P63mc"), "`Ea_LiBH4_HT_P63mc` (EIS)",
-                 fit.ea, fit.ea_stderr, "standard error", "the MD's Ea against the measured Ea of hexagonal LiBH4"),
+                 fit.ea, fit.ea_stderr, "standard error",
+                 f"the MD's Ea from {len(fit.temperatures_C)} temperatures against the measured Ea of hexagonal LiBH4"
+                 + ("; two points fix a line and cannot test the Arrhenius form" if len(fit.temperatures_C) == 2 else "")),
             _row("Nernst–Einstein conductivity at 30 °C", "S/cm", measured, "`sigma_30C_LiBH4` (EIS)",
                  sigma.value, sigma.stderr, "propagated from D",
                  f"{sigma.value / measured:.2g} × the measured conductivity (Haven ratio 1)")]

@@ -57,3 +57,42 @@ def test_nernst_einstein():
     assert sigma.value == pytest.approx(expected, rel=1e-12) and sigma.units == "S/cm"
     assert sigma.stderr == pytest.approx(expected * 5e-11 / 5.6e-10, rel=1e-12)
     assert diffusion.number_density(walks(1e-9, n_frames=3)) == pytest.approx(32 / (720 * 1e-24))
+
+
+def lattice(d_cm2_s=0.0, vibration=0.1, n_frames=201, frame_fs=10.0, spacing=2.5, seed=3):
+    """A trajectory of a simple cubic B lattice (4×4×4 sites ``spacing`` Å apart) whose atoms vibrate
+    (σ ``vibration`` Å per axis) about their sites, which themselves wander by D (cm²/s)."""
+    rng = np.random.default_rng(seed)
+    grid = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), -1).reshape(-1, 3) * spacing
+    step = np.sqrt(2 * d_cm2_s * 10.0 * frame_fs)
+    sites = grid + np.cumsum(rng.normal(0, step, (n_frames, 64, 3)), axis=0) if d_cm2_s else np.repeat(grid[None], n_frames, 0)
+    positions = sites + rng.normal(0, vibration, (n_frames, 64, 3))
+    cell = np.eye(3) * 4 * spacing
+    frac = positions @ np.linalg.inv(cell)
+    return xr.Dataset({"position": (("frame", "atom", "xyz"), (frac - np.floor(frac)) @ cell)},
+                      coords={"element": ("atom", np.array(["B"] * 64))},
+                      attrs={"cell": cell.ravel().tolist(), "frame_interval_fs": frame_fs})
+
+
+def test_a_vibrating_framework_is_intact_and_its_rms_is_recovered():
+    found = diffusion.framework(lattice(vibration=0.1))
+    # two independent vibrations of σ per axis: MSD = 6 σ²
+    assert found.rms_displacement_A == pytest.approx(0.1 * np.sqrt(6), rel=0.05)
+    assert found.neighbour_distance_A == pytest.approx(2.5, abs=0.2)
+    assert found.lag_fs == pytest.approx(1000.0) and found.intact
+
+
+def test_a_wandering_framework_has_left_its_sites():
+    found = diffusion.framework(lattice(d_cm2_s=1e-5, vibration=0.05, n_frames=401))
+    expected = np.sqrt(6 * 1e-5 * 10.0 * 2000.0 + 6 * 0.05 ** 2)  # √(6 D t) plus the vibration, Å
+    assert found.rms_displacement_A == pytest.approx(expected, rel=0.15)
+    assert found.ratio > diffusion.LEFT_SITES and not found.intact
+
+
+def test_the_nearest_neighbour_may_be_a_periodic_image():
+    one = xr.Dataset({"position": (("frame", "atom", "xyz"), np.zeros((2, 1, 3)))},
+                     coords={"element": ("atom", np.array(["B"]))},
+                     attrs={"cell": (np.eye(3) * 2.5).ravel().tolist(), "frame_interval_fs": 1.0})
+    assert diffusion.neighbour_distance(one) == pytest.approx(2.5)
+    with pytest.raises(ValueError, match="no Li atoms"):
+        diffusion.neighbour_distance(one, "Li")

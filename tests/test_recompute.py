@@ -408,6 +408,15 @@ def compare_case(case, root):
         else:
             for old, new in zip(committed["results"]["runs"], fresh["results"]["runs"]):
                 assert new["msd_final_A2"] == pytest.approx(old["msd_final_A2"], abs=TOLERANCE["msd"]), old["file"]
+                frame, was = new["framework"], old["framework"]
+                assert frame["intact"] == was["intact"], old["file"]
+                assert frame["rms_displacement_A"] ** 2 == pytest.approx(was["rms_displacement_A"] ** 2,
+                                                                        abs=TOLERANCE["msd"]), old["file"]
+
+
+INTACT = {"element": "B", "rms_displacement_A": 0.4, "lag_fs": 5000.0, "neighbour_distance_A": 3.7,
+          "ratio": 0.4 / 3.7, "intact": True}
+MELTED = {**INTACT, "rms_displacement_A": 2.2, "ratio": 2.2 / 3.7, "intact": False}
 
 
 def test_diffusion_rows_recover_a_known_arrhenius_law():
@@ -418,7 +427,8 @@ def test_diffusion_rows_recover_a_known_arrhenius_law():
     d0, ea = 1e-3, 0.30
     runs = [{"temperature_K": t, "D_cm2_s": d0 * math.exp(-ea / (KB_EV * t)),
              "D_stderr_cm2_s": 0.02 * d0 * math.exp(-ea / (KB_EV * t)), "window_fs": [1000.0, 5000.0],
-             "msd_final_A2": 10.0, "lag_final_fs": 5000.0, "number_density_cm3": 1.9e22} for t in (500, 600, 700)]
+             "msd_final_A2": 10.0, "lag_final_fs": 5000.0, "number_density_cm3": 1.9e22, "mean_temperature_K": t,
+             "framework": INTACT} for t in (500, 600, 700)]
     fit, (d30, d30_err) = recompute_report.d_arrhenius(runs)
     assert fit.ea == pytest.approx(ea, rel=1e-6)
     assert d30 == pytest.approx(d0 * math.exp(-ea / (KB_EV * 303.15)), rel=1e-6) and d30_err > 0
@@ -430,9 +440,77 @@ def test_diffusion_rows_recover_a_known_arrhenius_law():
     assert "not resolved" in recompute_report.diffusion_rows({"results": {"runs": unresolved}})[0]["meaning"]
 
 
+def test_a_melted_run_is_left_out_of_the_extrapolation():
+    """Three crystalline runs on Ea = 0.30 eV at their mean temperatures and a fourth, melted, ten times
+    faster: the fit ignores it; with only one crystalline run, nothing is extrapolated and the row says why."""
+    from paper_lib.arrhenius import KB_EV
+
+    def run(t, factor=1.0, frame=INTACT):
+        mean = t - 0.05 * (t - 300)  # the thermostat's mean below its set point: D belongs to the mean
+        d = factor * 1e-3 * math.exp(-0.30 / (KB_EV * mean))
+        return {"temperature_K": t, "D_cm2_s": d, "D_stderr_cm2_s": 0.02 * d, "window_fs": [1000.0, 5000.0],
+                "msd_final_A2": 10.0, "lag_final_fs": 5000.0, "number_density_cm3": 1.9e22,
+                "mean_temperature_K": mean, "framework": frame}
+
+    runs = [run(400), run(450), run(500), run(600, 10.0, MELTED)]
+    assert recompute_report.crystalline(runs) == runs[:3]
+    fit, _ = recompute_report.d_arrhenius(runs)
+    assert fit.ea == pytest.approx(0.30, rel=1e-6)
+    rows = recompute_report.diffusion_rows({"results": {"runs": runs}})
+    assert "the cell melted" in rows[3]["meaning"] and "stayed on its sites" in rows[0]["meaning"]
+    few = recompute_report.diffusion_rows({"results": {"runs": [run(450), run(600, 10.0, MELTED)]}})
+    assert few[-1]["recomputed"] is None and few[-1]["meaning"].startswith("not extrapolated: 1 of 2 runs")
+
+
 def test_measured_conductivity_as_a_diffusion_coefficient():
     """D = σ kB T / (n e²): 3.23e-8 S/cm at 303.15 K and 1.9e22 cm⁻³ is 3.2e-13 cm²/s."""
     from scipy.constants import e, k
 
     d = recompute_report.measured_as_d(1.9e22)
     assert d == pytest.approx(3.23e-8 * k * 303.15 / (1.9e22 * e ** 2), rel=1e-9)
+
+
+def test_the_audit_weighs_the_recomputed_diffusion(monkeypatch):
+    """Crystalline runs on a known Arrhenius law: the audit's D(30 °C) is the law's, compared with the AIMD D;
+    with the crystal melted in all but one run, or no diffusion part, nothing is found and it says why."""
+    from paper_lib import audit
+    from paper_lib.arrhenius import KB_EV
+
+    def run(t, frame=INTACT):
+        d = 1e-3 * math.exp(-0.30 / (KB_EV * t))
+        return {"temperature_K": t, "mean_temperature_K": t, "D_cm2_s": d, "D_stderr_cm2_s": 0.02 * d,
+                "window_fs": [1000.0, 5000.0], "msd_final_A2": 10.0, "lag_final_fs": 5000.0,
+                "number_density_cm3": 1.9e22, "framework": frame}
+
+    def audited(runs):
+        doc = None if runs is None else {"results": {"runs": runs}, "potential": {"model": "CHGNet", "model_version": "0.3.0"}}
+        monkeypatch.setattr(recompute, "load", lambda case, part, root=None: doc if part == "diffusion" else None)
+        (finding,) = audit.evaluate({}, only=["aud_recomputed_diffusion"])
+        return finding
+
+    finding = audited([run(400), run(425), run(450)])
+    d30 = 1e-3 * math.exp(-0.30 / (KB_EV * 303.15))
+    assert finding.inputs["recomputed_diffusion"]["recomputed"] == pytest.approx(d30, rel=1e-6)
+    assert finding.found and "Ea = 0.300" in finding.evidence[0] and "3 of 3 runs" in finding.evidence[0]
+    melted = audited([run(400), run(450, MELTED)])
+    assert not melted.found and "1 of 2 runs" in melted.evidence[0] and "too few" in melted.evidence[0]
+    assert "not computed" in audited(None).evidence[0]
+
+
+def test_the_framework_panel_draws_the_ratio_the_check_decides_on():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import xarray as xr
+
+    from paper_lib import diffusion, recompute_plots
+
+    table = xr.Dataset({"msd": ("lag", np.array([0.01, 0.04, 0.36]))}, coords={"lag": [100.0, 200.0, 300.0]},
+                       attrs={"element": "B"})
+    fig, ax = plt.subplots()
+    recompute_plots.framework_curves(ax, {"450 K": (table, 3.0)}, diffusion.LEFT_SITES)
+    curve, bound = ax.lines
+    assert np.allclose(curve.get_ydata(), [0.1 / 3, 0.2 / 3, 0.2]) and np.allclose(curve.get_xdata(), [0.1, 0.2, 0.3])
+    assert bound.get_ydata()[0] == diffusion.LEFT_SITES and "B RMS displacement" in ax.get_ylabel()
+    plt.close(fig)
