@@ -18,7 +18,8 @@ fs (from the file, or ``frame_interval_fs``). Results are :class:`~paper_lib.pea
   framework element (B, the centre of [BH4]⁻) at the longest lag is compared with its nearest-neighbour
   distance. A vibrating crystal stays near 0.1, and Lindemann's ratio at melting (0.1-0.15 of the
   distance for the amplitude about a site) is about 0.2 for a displacement between two times; past
-  :data:`LEFT_SITES` the framework has left its sites and the cell melted, so its Li D is a liquid's.
+  :data:`LEFT_SITES` the framework has left its sites: the cell melted or rearranged, and its Li D is
+  not the crystal's.
 * :func:`nernst_einstein`: sigma = n e^2 D / (kB T) (S/cm), Haven ratio 1, n the number density (cm^-3)
   from :func:`number_density`.
 """

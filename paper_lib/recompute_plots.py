@@ -117,7 +117,7 @@ def msd_curves(ax, tables):
 def framework_curves(ax, frames, bound):
     """RMS displacement of the framework element over its neighbour distance against lag (ps) for each run:
     ``frames`` maps a label to (its MSD table, the distance in Å); ``bound`` the ratio past which the cell
-    is taken as melted, drawn as a line."""
+    is taken as no longer the crystal, drawn as a line."""
     for k, (label, (table, distance)) in enumerate(frames.items()):
         ax.plot(table.lag.values / 1000, np.sqrt(table.msd.values) / distance, color=RUN_COLORS[k % len(RUN_COLORS)],
                 label=label)
@@ -131,14 +131,14 @@ def framework_curves(ax, frames, bound):
 
 def arrhenius_d(ax, runs, fit=None, references=()):
     """D (cm²/s, log scale) against 1000/T (K⁻¹, T the run's mean temperature) of the resolved runs (filled: crystal intact; open: the
-    framework melted, not fitted), an Arrhenius ``fit`` (callable of T returning D) and ``references``
+    framework left its sites, not fitted), an Arrhenius ``fit`` (callable of T returning D) and ``references``
     ((label, T K, D cm²/s), ...) as markers."""
     labelled = set()
     for run in runs:
         if run["D_cm2_s"] is None:
             continue
         intact = run.get("framework", {}).get("intact", True)
-        label = "MD, crystal intact" if intact else "MD, framework melted (not fitted)"
+        label = "MD, crystal intact" if intact else "MD, framework left its sites (not fitted)"
         ax.errorbar(1000 / run_temperature(run), run["D_cm2_s"], yerr=run["D_stderr_cm2_s"], fmt="o",
                     color="C0", mfc="C0" if intact else "white", capsize=2,
                     label=None if label in labelled else label)

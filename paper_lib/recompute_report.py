@@ -14,8 +14,8 @@ Spreads:
 * NEB barrier: the largest of the supercell-size change, the image-count change and the interpolation
   uncertainty of the band (:mod:`paper_lib.neb`);
 * D: the standard error of :func:`paper_lib.diffusion.diffusion_coefficient`. Only runs whose framework
-  stayed on its sites (:func:`paper_lib.diffusion.framework`) enter the Arrhenius extrapolation: a melted
-  cell's D is a liquid's.
+  stayed on its sites (:func:`paper_lib.diffusion.framework`) enter the Arrhenius extrapolation: a cell that
+  melted or rearranged does not give the crystal's D.
 """
 
 import json
@@ -204,8 +204,8 @@ def _run_meaning(run):
              f"{frame['ratio']:.2f} of its {frame['neighbour_distance_A']:.2f} Å neighbour distance")
     if frame["intact"]:
         return f"{text}; the framework stayed on its sites ({where})"
-    return (f"{text}; the framework left its sites ({where}): the cell melted, this is a liquid's D, "
-            "left out of the extrapolation")
+    return (f"{text}; the framework left its sites ({where}): the cell melted or rearranged, so this is "
+            "not the crystal's D; left out of the extrapolation")
 
 
 def diffusion_rows(doc):

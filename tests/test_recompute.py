@@ -457,7 +457,7 @@ def test_a_melted_run_is_left_out_of_the_extrapolation():
     fit, _ = recompute_report.d_arrhenius(runs)
     assert fit.ea == pytest.approx(0.30, rel=1e-6)
     rows = recompute_report.diffusion_rows({"results": {"runs": runs}})
-    assert "the cell melted" in rows[3]["meaning"] and "stayed on its sites" in rows[0]["meaning"]
+    assert "not the crystal's D" in rows[3]["meaning"] and "stayed on its sites" in rows[0]["meaning"]
     few = recompute_report.diffusion_rows({"results": {"runs": [run(450), run(600, 10.0, MELTED)]}})
     assert few[-1]["recomputed"] is None and few[-1]["meaning"].startswith("not extrapolated: 1 of 2 runs")
 
