@@ -216,7 +216,7 @@ def documents():
 def test_the_committed_parts_exist():
     have = {(c, p) for c, p, _ in documents()}
     assert {("small", p) for p in recompute.PARTS} <= have, "the CI case is committed whole"
-    assert {("full", "structure"), ("full", "migration")} <= have
+    assert {("full", "structure"), ("full", "migration"), ("full", "diffusion")} <= have
 
 
 @pytest.mark.parametrize("case,part,doc", documents(), ids=lambda v: v if isinstance(v, str) else "")
@@ -275,6 +275,13 @@ def test_report_rows_compare_with_the_article():
     barrier = by["lowest Li vacancy migration barrier, LiBH4 (Pnma)"]
     assert barrier["article"] == 0.118 and barrier["spread"] is not None and barrier["spread"] >= 0
     assert "lowest Li interstitial migration barrier, LiBH4 (Pnma)" in by
+    runs = recompute.load("full", "diffusion")["results"]["runs"]
+    for run in runs:
+        row = by[f"Li self-diffusion coefficient at {run['temperature_K']:g} K"]
+        assert row["recomputed"] == run["D_cm2_s"] and "framework" in row["meaning"]
+    extrapolated = by["Li self-diffusion coefficient at 30 °C (Arrhenius extrapolation)"]
+    assert extrapolated["article"] == 5.6e-10
+    assert (extrapolated["recomputed"] is None) == (len(recompute_report.crystalline(runs)) < 2)
     lines = recompute_report.report_section(found)
     assert lines[0] == "## Independent recomputation" and len(lines) == len(found) + 7  # heading, text, table head, end
 
