@@ -17,7 +17,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: figures test site env test-env mlp-env recompute data benchmark clean-env lock fuzz
+.PHONY: figures test site env test-env mlp-env recompute reanalyse data benchmark clean-env lock fuzz
 
 figures: $(VENV)/.figures-env
 	$(VPY) -m paper_lib.build --jobs $(JOBS) $(if $(FORCE),--force,) $(NOTEBOOKS)
@@ -35,6 +35,13 @@ site: $(VENV)/.site-env
 # DEVICE=cuda with a CUDA build of torch.
 recompute: $(VENV)/.mlp-env
 	$(VPY) -m paper_lib.recompute --case full --part $(or $(PARTS),structure migration) --device $(or $(DEVICE),cpu) --jobs $(JOBS)
+	$(VPY) -m paper_lib.build --jobs $(JOBS)
+
+# The committed MD trajectories analysed again by the current paper_lib/diffusion.py (seconds, no torch),
+# then the build re-executes what reads them.
+reanalyse: $(VENV)/.figures-env
+	$(VPY) -m paper_lib.recompute --case full --reanalyse
+	$(VPY) -m paper_lib.recompute --case small --reanalyse
 	$(VPY) -m paper_lib.build --jobs $(JOBS)
 
 # Long fuzzing of every reader (tests/fuzzing.py): FUZZ_EXAMPLES mutants per format (make test runs 200).

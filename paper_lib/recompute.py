@@ -4,7 +4,8 @@
 ``diffusion``):
 
 * ``<part>.json``: the results, the case's parameters, the sha256 of every input file and of the code
-  that made them (:data:`CODE`), and the potential's identity (:func:`paper_lib.mlp.identity`);
+  that made them (:data:`CODE`), of the code that analysed them where that is apart (:data:`ANALYSIS`),
+  and the potential's identity (:func:`paper_lib.mlp.identity`);
 * the structures it made: relaxed cells and interstitial sites (``structures/*.extxyz``), NEB bands with energies and forces
   (``bands/*.extxyz``), MD trajectories (``trajectories/*.extxyz``), all readable by the compendium's
   readers like any external calculation's output.
@@ -13,6 +14,12 @@ A part is written whole or not at all (a temporary folder moved into place). The
 ``recompute_cases.yaml``: ``full`` is the committed second opinion, ``small`` what CI recomputes.
 
     python -m paper_lib.recompute --case full --part structure migration [interstitial diffusion] [--device cpu] [--jobs 2]
+
+The MD trajectories cost hours; their analysis (the MSD, D, the framework check) seconds. A change to the
+analysis code is carried into the committed results without computing the trajectories again, and
+without torch (:func:`reanalyse`):
+
+    python -m paper_lib.recompute --case full --part diffusion --reanalyse
 
 The default build never imports torch: notebooks read the committed results (:func:`load`).
 """
@@ -33,11 +40,14 @@ from . import paths
 
 OUT = paths.DATA / "recomputed"
 PARTS = ("structure", "migration", "interstitial", "diffusion")
-#: The code each part depends on (its sha256 is recorded; a test compares it with the committed code).
+#: The code that makes each part's results and files (its sha256 is recorded; a test compares it with the
+#: committed code).
 CODE = {"structure": ("mlp.py", "relaxation.py", "bonds.py"),
         "migration": ("mlp.py", "relaxation.py", "bonds.py", "migration.py"),
         "interstitial": ("mlp.py", "relaxation.py", "bonds.py", "migration.py", "interstitials.py"),
-        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py", "mlp_forces.py", "diffusion.py")}
+        "diffusion": ("mlp.py", "relaxation.py", "bonds.py", "md.py", "mlp_forces.py")}
+#: The code that analyses a part's files, hashed apart from :data:`CODE` (see :func:`reanalyse`).
+ANALYSIS = {"diffusion": ("diffusion.py",)}
 
 
 @lru_cache(maxsize=1)
@@ -51,10 +61,10 @@ def case(name) -> dict:
     return cases()[name]
 
 
-def code_sha256(part) -> str:
-    """sha256 over the source files the part depends on (:data:`CODE`), in that order."""
+def code_sha256(part, table=CODE) -> str:
+    """sha256 over the source files of ``part`` in ``table`` (:data:`CODE` or :data:`ANALYSIS`), in order."""
     digest = hashlib.sha256()
-    for name in CODE[part]:
+    for name in table[part]:
         digest.update(name.encode() + (Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
@@ -220,7 +230,7 @@ def _interstitial(spec, calc, work, target, device, jobs):
 def _md_run(args):
     """One MD run (in a worker process): the trajectory written to ``dest``, its summary returned. The run
     saves checkpoints to ``checkpoint`` and resumes from one of the same run (:func:`paper_lib.md.run`)."""
-    from . import diffusion, md, migration, mlp, mlp_forces
+    from . import md, migration, mlp, mlp_forces
     from .readers.trajectory import read_extxyz
 
     temperature, bulk, spec, device, seed, dest, checkpoint = args
@@ -231,12 +241,18 @@ def _md_run(args):
                     equilibration_fs=spec["equilibration_fs"], timestep_fs=spec["timestep_fs"], seed=seed,
                     checkpoint=checkpoint, fingerprint=fingerprint, log=lambda line: print(line, flush=True))
     md.write(result, dest)
-    ds = read_extxyz(dest)
+    return {"temperature_K": float(temperature), "mean_temperature_K": result.mean_temperature_K,
+            "atoms": len(cell), "seed": seed, **_md_analysis(read_extxyz(dest))}
+
+
+def _md_analysis(ds) -> dict:
+    """What :mod:`paper_lib.diffusion` makes of one trajectory: the Li MSD and D, the framework check."""
+    from . import diffusion
+
     found = diffusion.diffusion_coefficient(ds, "Li")
     table, frame = found.table, diffusion.framework(ds, "B")
-    return {"temperature_K": float(temperature), "mean_temperature_K": result.mean_temperature_K,
-            "atoms": len(cell), "li_atoms": int(table.attrs["atoms"]), "run_fs": float(table.attrs["run_fs"]),
-            "seed": seed, "msd_final_A2": float(table.msd.values[-1]), "lag_final_fs": float(table.lag.values[-1]),
+    return {"li_atoms": int(table.attrs["atoms"]), "run_fs": float(table.attrs["run_fs"]),
+            "msd_final_A2": float(table.msd.values[-1]), "lag_final_fs": float(table.lag.values[-1]),
             "D_cm2_s": None if found.d is None else found.d.value,
             "D_stderr_cm2_s": None if found.d is None else found.d.stderr,
             "window_fs": None if found.window_fs is None else list(found.window_fs),
@@ -302,7 +318,7 @@ def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print
             document = {"case": case_name, "part": part, "parameters": spec[part],
                         "inputs": [{"file": label, "sha256": _sha(path)} for label, path in inputs],
                         "code_sha256": code_sha256(part), "code": list(CODE[part]),
-                        "potential": mlp.identity(device), "results": results}
+                        **_analysis_stamp(part), "potential": mlp.identity(device), "results": results}
             (work / f"{part}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
             _install(work, target, part)
             if part == "diffusion":
@@ -312,6 +328,41 @@ def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print
         finally:
             shutil.rmtree(work.parent, ignore_errors=True)
     return written
+
+
+def _analysis_stamp(part) -> dict:
+    return {"analysis_sha256": code_sha256(part, ANALYSIS), "analysis": list(ANALYSIS[part])} if part in ANALYSIS else {}
+
+
+def reanalysed(document, base) -> dict:
+    """``document`` (a part's json, its files in ``base``) with its analysis made again by the current
+    :data:`ANALYSIS` code from its files; what the files came from (temperatures, seeds) is kept."""
+    from .readers.trajectory import read_extxyz
+
+    part = document["part"]
+    if part not in ANALYSIS:
+        raise ValueError(f"the {part!r} part has no separate analysis to redo; parts that have: {sorted(ANALYSIS)}")
+    runs = [{**run, **_md_analysis(read_extxyz(Path(base) / run["file"]))} for run in document["results"]["runs"]]
+    return {**document, **_analysis_stamp(part), "results": {**document["results"], "runs": runs}}
+
+
+def reanalyse(case_name="full", part="diffusion", root=OUT, log=print) -> Path:
+    """Rewrite a computed part's json with its files analysed again by the current :data:`ANALYSIS` code
+    (seconds, without torch); the files stay as they are. The json is replaced atomically."""
+    document = load(case_name, part, root)
+    if document is None:
+        raise FileNotFoundError(f"{folder(case_name, root) / f'{part}.json'}: nothing to reanalyse; compute the "
+                                f"part first (python -m paper_lib.recompute --case {case_name} --part {part})")
+    if document["code_sha256"] != code_sha256(part):
+        raise ValueError(f"{case_name}/{part}: the code that makes its files ({', '.join(CODE[part])}) changed "
+                         f"since they were made, so they are not what it makes: compute the part again")
+    fresh = reanalysed(document, folder(case_name, root))
+    path = folder(case_name, root) / f"{part}.json"
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(fresh, indent=1, sort_keys=True) + "\n")
+    temporary.replace(path)
+    log(f"{case_name}/{part}: reanalysed")
+    return path
 
 
 def _install(work, target, part):
@@ -344,12 +395,19 @@ def files(document) -> list:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--case", default="full", choices=sorted(cases()))
-    parser.add_argument("--part", nargs="+", default=list(PARTS), choices=PARTS)
+    parser.add_argument("--part", nargs="+", choices=PARTS,
+                        help="default: every part (with --reanalyse: every part with a separate analysis)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--jobs", type=int, default=1, help="NEB bands or MD runs computed side by side")
     parser.add_argument("--root", type=Path, default=OUT)
+    parser.add_argument("--reanalyse", action="store_true",
+                        help="analyse the committed files of the parts again with the current analysis code")
     args = parser.parse_args(argv)
-    run(args.case, args.part, args.device, args.jobs, args.root)
+    if args.reanalyse:
+        for part in args.part or list(ANALYSIS):
+            reanalyse(args.case, part, args.root)
+    else:
+        run(args.case, args.part or list(PARTS), args.device, args.jobs, args.root)
 
 
 if __name__ == "__main__":

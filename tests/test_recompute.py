@@ -5,6 +5,7 @@ recomputes the small case with CHGNet and compares; RECOMPUTE_FULL=1 recomputes 
 import json
 import math
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -224,6 +225,10 @@ def test_committed_results_are_what_the_committed_code_and_case_make(case, part,
     assert doc["code_sha256"] == recompute.code_sha256(part), (
         f"{case}/{part}: paper_lib's {', '.join(recompute.CODE[part])} changed since data/recomputed/{case} was "
         f"made: run `python -m paper_lib.recompute --case {case} --part {part}` (or `make recompute`)")
+    if part in recompute.ANALYSIS:
+        assert doc["analysis_sha256"] == recompute.code_sha256(part, recompute.ANALYSIS), (
+            f"{case}/{part}: paper_lib's {', '.join(recompute.ANALYSIS[part])} changed since data/recomputed/{case} "
+            f"was analysed: run `python -m paper_lib.recompute --case {case} --part {part} --reanalyse`")
     assert doc["parameters"] == recompute.case(case)[part], f"{case}/{part}: recompute_cases.yaml changed"
     base = recompute.folder(case)
     for item in doc["inputs"]:
@@ -232,6 +237,62 @@ def test_committed_results_are_what_the_committed_code_and_case_make(case, part,
     for name in recompute.files(doc):
         assert (base / name).is_file(), f"{case}/{part}: {name} is missing"
     assert doc["potential"]["model"] == "CHGNet" and len(doc["potential"]["weights_sha256"]) == 64
+
+
+def same(new, old, path="run"):
+    """Equal structure and values, floats to 1e-9 relative (another CPU's sums)."""
+    if isinstance(old, dict):
+        assert set(new) == set(old), path
+        for key in old:
+            same(new[key], old[key], f"{path}.{key}")
+    elif isinstance(old, list):
+        assert len(new) == len(old), path
+        for k, (a, b) in enumerate(zip(new, old)):
+            same(a, b, f"{path}[{k}]")
+    elif isinstance(old, float):
+        assert new == pytest.approx(old, rel=1e-9, abs=1e-300), path
+    else:
+        assert new == old, path
+
+
+@pytest.mark.parametrize("case", [c for c, p, _ in documents() if p in recompute.ANALYSIS])
+def test_the_committed_analysis_is_what_the_analysis_code_makes_of_the_committed_trajectories(case):
+    """No torch needed: the full MD's D and framework checks are checked against the code on every run."""
+    doc = recompute.load(case, "diffusion")
+    fresh = recompute.reanalysed(doc, recompute.folder(case))
+    same(fresh["results"]["runs"], doc["results"]["runs"])
+
+
+def test_reanalyse_rewrites_the_analysis_and_keeps_the_trajectories(tmp_path):
+    shutil.copytree(recompute.folder("full"), tmp_path / "full")
+    path = tmp_path / "full" / "diffusion.json"
+    doc = json.loads(path.read_text())
+    good = doc["results"]["runs"]
+    doc["results"]["runs"] = [{**run, "D_cm2_s": 1.0, "framework": {}} for run in good]
+    doc["analysis_sha256"] = "0" * 64
+    path.write_text(json.dumps(doc))
+    trajectory = tmp_path / "full" / good[0]["file"]
+    before = trajectory.read_bytes()
+    recompute.reanalyse("full", "diffusion", root=tmp_path, log=lambda *a: None)
+    again = recompute.load("full", "diffusion", tmp_path)
+    same(again["results"]["runs"], good)
+    assert again["analysis_sha256"] == recompute.code_sha256("diffusion", recompute.ANALYSIS)
+    assert trajectory.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "full").iterdir() if p.name.startswith(".")) == []
+
+
+def test_reanalyse_refuses_trajectories_of_other_code_and_parts_without_an_analysis(tmp_path):
+    shutil.copytree(recompute.folder("full"), tmp_path / "full")
+    path = tmp_path / "full" / "diffusion.json"
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps({**doc, "code_sha256": "0" * 64}))
+    with pytest.raises(ValueError, match="md.py.*changed since they were made"):
+        recompute.reanalyse("full", "diffusion", root=tmp_path, log=lambda *a: None)
+    assert json.loads(path.read_text())["code_sha256"] == "0" * 64, "a refused reanalysis leaves the json"
+    with pytest.raises(ValueError, match="'structure' part has no separate analysis"):
+        recompute.reanalysed(recompute.load("full", "structure"), recompute.folder("full"))
+    with pytest.raises(FileNotFoundError, match="nothing to reanalyse"):
+        recompute.reanalyse("small", "diffusion", root=tmp_path, log=lambda *a: None)
 
 
 def test_the_recomputed_folder_holds_no_stray_files():
@@ -398,6 +459,7 @@ def compare_case(case, root):
         if committed is None:
             continue
         assert fresh["code_sha256"] == committed["code_sha256"]
+        assert fresh.get("analysis_sha256") == committed.get("analysis_sha256")
         if part == "structure":
             for name, phase in committed["results"].items():
                 new = fresh["results"][name]
