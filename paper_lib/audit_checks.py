@@ -515,7 +515,7 @@ def recomputed_diffusion(x):
     runs = doc["results"]["runs"]
     usable = recompute_report.crystalline(runs)
     fit, d30 = recompute_report.d_arrhenius(runs)
-    temperatures = ", ".join(f"{r['temperature_K']:g}" for r in runs)
+    temperatures = ", ".join(f"{t:g}" for t in sorted(r["temperature_K"] for r in runs))
     counted = (f"{len(usable)} of {len(runs)} runs ({temperatures} K) resolved a Li D while the B framework stayed "
                "on its sites")
     if fit is None:

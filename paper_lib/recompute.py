@@ -234,6 +234,7 @@ def _md_run(args):
     from .readers.trajectory import read_extxyz
 
     temperature, bulk, spec, device, seed, dest, checkpoint = args
+    temperature = float(temperature)  # 425 and 425.0 are one run (and one checkpoint)
     calc = mlp_forces.calculator(device)
     cell = migration.supercell(bulk, spec["supercell"])
     fingerprint = json.dumps([code_sha256("diffusion"), mlp.identity(device)], sort_keys=True)
@@ -262,13 +263,48 @@ def _md_analysis(ds) -> dict:
                           "ratio": frame.ratio, "intact": frame.intact}}
 
 
-def _diffusion(spec, work, target, device, jobs, checkpoints):
+#: What a committed MD run keeps when it is taken over (:func:`_reusable`); the rest is analysis.
+MD_FIELDS = ("temperature_K", "mean_temperature_K", "atoms", "seed")
+
+
+def _reusable(spec, target, bulk_path, device) -> dict:
+    """The committed runs in ``target`` that this part would compute again bit for bit, by (temperature K,
+    seed): made by the same code (:data:`CODE`), potential, bulk structure and run parameters (the list
+    of temperatures aside). A temperature added to a scan then costs only its own run."""
+    from . import mlp
+
+    document = load(target.name, "diffusion", target.parent)
+    if document is None or document["code_sha256"] != code_sha256("diffusion"):
+        return {}
+    same = ({k: v for k, v in document["parameters"].items() if k != "temperatures"}
+            == {k: v for k, v in spec.items() if k != "temperatures"})
+    inputs = [item["sha256"] for item in document["inputs"]] == [_sha(bulk_path)]
+    if not (same and inputs and document["potential"] == mlp.identity(device)):
+        return {}
+    return {(float(run["temperature_K"]), int(run["seed"])): run for run in document["results"]["runs"]
+            if (target / run["file"]).is_file()}
+
+
+def _diffusion(spec, work, target, device, jobs, checkpoints, log=print):
+    from .readers.trajectory import read_extxyz
+
     bulk, path = _bulk(spec["bulk"], target)
     names = [f"trajectories/md_{int(t)}K.extxyz" for t in spec["temperatures"]]
     (work / "trajectories").mkdir()
     items = [(t, bulk, spec, device, k, work / name, checkpoints / f"md_{int(t)}K.npz")
              for k, (t, name) in enumerate(zip(spec["temperatures"], names))]
-    runs = [{**summary, "file": name} for summary, name in zip(_map(_md_run, items, jobs), names)]
+    kept = _reusable(spec, target, path, device)
+    computed = iter(_map(_md_run, [item for item in items if (float(item[0]), item[4]) not in kept], jobs))
+    runs = []
+    for item, name in zip(items, names):
+        old = kept.get((float(item[0]), item[4]))
+        if old is None:
+            summary = next(computed)
+        else:
+            log(f"{item[0]:g} K: the committed run is what this code makes; taken over, analysed again")
+            shutil.copyfile(target / old["file"], work / name)
+            summary = {**{k: old[k] for k in MD_FIELDS}, **_md_analysis(read_extxyz(work / name))}
+        runs.append({**summary, "file": name})
     return {"runs": runs}, [(path.relative_to(target).as_posix(), path)]
 
 
@@ -314,7 +350,7 @@ def run(case_name="full", parts=PARTS, device="cpu", jobs=1, root=OUT, log=print
                 results, inputs = _interstitial(spec[part], calc, work, target, device, jobs)
             else:
                 saved = checkpoint_folder(case_name, root) if checkpoints is None else Path(checkpoints)
-                results, inputs = _diffusion(spec[part], work, target, device, jobs, saved)
+                results, inputs = _diffusion(spec[part], work, target, device, jobs, saved, log)
             document = {"case": case_name, "part": part, "parameters": spec[part],
                         "inputs": [{"file": label, "sha256": _sha(path)} for label, path in inputs],
                         "code_sha256": code_sha256(part), "code": list(CODE[part]),

@@ -214,7 +214,7 @@ def diffusion_rows(doc):
         return [_not_computed("Li self-diffusion coefficient at 30 °C, LiBH4", "cm^2/s", d_aimd,
                               "`D_AIMD_30C_LiBH4` (AIMD, 303 K)", "the molecular dynamics of the full case takes "
                               "many CPU hours (`make recompute PARTS=diffusion`)")]
-    runs = doc["results"]["runs"]
+    runs = sorted(doc["results"]["runs"], key=lambda run: run["temperature_K"])
     out = [_row(f"Li self-diffusion coefficient at {run['temperature_K']:g} K", "cm^2/s", None,
                 "the article's AIMD is at 303 K only", run["D_cm2_s"], run["D_stderr_cm2_s"], "standard error",
                 _run_meaning(run)) for run in runs]
@@ -233,7 +233,7 @@ def diffusion_rows(doc):
     out += [_row("Li self-diffusion coefficient at 30 °C (Arrhenius extrapolation)", "cm^2/s", d_aimd,
                  "`D_AIMD_30C_LiBH4` (AIMD, 303 K)", d30[0], d30[1], "standard error of the extrapolation",
                  f"{d30[0] / d_aimd:.2g} × the article's AIMD value, extrapolated from "
-                 f"{min(fit.temperatures_C) + 273.15:g}–{max(fit.temperatures_C) + 273.15:g} K"),
+                 f"{min(fit.temperatures_C) + 273.15:.0f}–{max(fit.temperatures_C) + 273.15:.0f} K (the runs' mean temperatures)"),
             _row("Arrhenius activation energy of D", "eV", _article("Ea_LiBH4_HT_P63mc"), "`Ea_LiBH4_HT_P63mc` (EIS)",
                  fit.ea, fit.ea_stderr, "standard error",
                  f"the MD's Ea from {len(fit.temperatures_C)} temperatures against the measured Ea of hexagonal LiBH4"

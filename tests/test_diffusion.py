@@ -89,6 +89,39 @@ def test_a_wandering_framework_has_left_its_sites():
     assert found.ratio > diffusion.LEFT_SITES and not found.intact
 
 
+def recoiling(d_cm2_s=5e-5, vibration=0.1, n_li=8, n_frames=401, frame_fs=25.0, seed=5):
+    """8 Li walking by D (cm²/s) through a vibrating lattice of 8 B atoms, as an MD with the cell's
+    centre of mass fixed writes them: the lattice recoils against the Li's net displacement."""
+    from ase.data import atomic_masses
+
+    rng = np.random.default_rng(seed)
+    host = lattice(vibration=vibration, n_frames=n_frames, frame_fs=frame_fs, spacing=5.0, seed=seed)
+    b = host.position.values[:, ::8][:, :n_li]  # 8 of its sites, 10 Å apart at most
+    step = np.sqrt(2 * d_cm2_s * 10.0 * frame_fs)
+    li = b[:1] + 2.5 + np.cumsum(rng.normal(0, step, (n_frames, n_li, 3)), axis=0)
+    m_li, m_b = atomic_masses[3], atomic_masses[5]
+    recoil = -(m_li * (li - li[:1]).sum(axis=1, keepdims=True)) / (m_li * n_li + m_b * n_li)
+    positions = np.concatenate([li, b], axis=1) + recoil
+    cell = np.asarray(host.attrs["cell"]).reshape(3, 3)
+    frac = positions @ np.linalg.inv(cell)
+    return xr.Dataset({"position": (("frame", "atom", "xyz"), (frac - np.floor(frac)) @ cell)},
+                      coords={"element": ("atom", np.array(["Li"] * n_li + ["B"] * n_li))},
+                      attrs={"cell": cell.ravel().tolist(), "frame_interval_fs": frame_fs})
+
+
+def test_the_hosts_recoil_is_neither_li_diffusion_nor_a_framework_leaving_its_sites():
+    ds = recoiling()
+    frame = diffusion.framework(ds)
+    assert frame.rms_displacement_A == pytest.approx(0.1 * np.sqrt(6), rel=0.15), "only the vibration is left"
+    assert frame.intact
+    recoiled = np.sqrt(diffusion.msd(ds, "B", mobile="Xe").msd.values[-1])  # no atom mobile: the whole cell's frame
+    assert recoiled > 2 * frame.rms_displacement_A, "the test's recoil is large enough to matter"
+    path = diffusion.unwrapped(ds)
+    assert np.ptp(path[:, 8:].mean(axis=1), axis=0).max() < 1e-9, "the host's centre stays put"
+    found = diffusion.diffusion_coefficient(ds)
+    assert abs(found.d.value - 5e-5) < 3 * found.d.stderr, found.d
+
+
 def test_the_nearest_neighbour_may_be_a_periodic_image():
     one = xr.Dataset({"position": (("frame", "atom", "xyz"), np.zeros((2, 1, 3)))},
                      coords={"element": ("atom", np.array(["B"]))},
@@ -96,3 +129,15 @@ def test_the_nearest_neighbour_may_be_a_periodic_image():
     assert diffusion.neighbour_distance(one) == pytest.approx(2.5)
     with pytest.raises(ValueError, match="no Li atoms"):
         diffusion.neighbour_distance(one, "Li")
+
+
+def test_with_eight_li_the_stated_error_of_d_is_calibrated():
+    """Like the full MD (8 Li, 10 ps in 25 fs frames): over 40 walks of a known D, D lies within its
+    stated error as often as a standard error should (z of spread 1), and the window the data choose is
+    long (a median of 2.7 ps of the 5 ps of lags here)."""
+    found = [diffusion.diffusion_coefficient(recoiling(seed=seed, vibration=0.3)) for seed in range(40)]
+    z = np.array([(f.d.value - 5e-5) / f.d.stderr for f in found])
+    windows = np.array([f.window_fs[1] - f.window_fs[0] for f in found])
+    assert abs(z.mean()) < 0.4 and 0.7 < z.std() < 1.3, z
+    assert np.mean(np.abs(z) > 2) <= 0.1
+    assert np.median(windows) > 2000.0

@@ -16,6 +16,7 @@ from ase.calculators.emt import EMT
 from conftest import skip_or_fail
 
 from paper_lib import md, migration, paths, recompute, recompute_report, relaxation
+from paper_lib.readers.trajectory import read_extxyz
 
 STRUCTURES = paths.DATA / "structures"
 
@@ -293,6 +294,57 @@ def test_reanalyse_refuses_trajectories_of_other_code_and_parts_without_an_analy
         recompute.reanalysed(recompute.load("full", "structure"), recompute.folder("full"))
     with pytest.raises(FileNotFoundError, match="nothing to reanalyse"):
         recompute.reanalyse("small", "diffusion", root=tmp_path, log=lambda *a: None)
+
+
+def scan(tmp_path, monkeypatch, temperatures, change=None):
+    """The full diffusion part with ``temperatures`` computed into a copy of the committed folder, the MD
+    replaced by a stand-in that records what it was asked to run; ``change`` edits the copy's json."""
+    from paper_lib import mlp
+
+    root = tmp_path / "root"
+    shutil.copytree(recompute.folder("full"), root / "full")
+    committed = recompute.load("full", "diffusion")
+    if change:
+        path = root / "full" / "diffusion.json"
+        path.write_text(json.dumps(change(json.loads(path.read_text()))))
+    asked = []
+
+    def stand_in(args):
+        temperature, _, _, _, seed, dest, _ = args
+        asked.append((temperature, seed))
+        shutil.copyfile(recompute.folder("full") / committed["results"]["runs"][1]["file"], dest)
+        return {"temperature_K": float(temperature), "mean_temperature_K": float(temperature), "atoms": 48,
+                "seed": seed, **recompute._md_analysis(read_extxyz(dest))}
+
+    monkeypatch.setattr(mlp, "identity", lambda device="cpu": committed["potential"])
+    monkeypatch.setattr(recompute, "_md_run", stand_in)
+    spec = {**committed["parameters"], "temperatures": temperatures}
+    work = tmp_path / "work"
+    work.mkdir()
+    results, _ = recompute._diffusion(spec, work, root / "full", "cpu", 1, tmp_path / "checkpoints", lambda *a: None)
+    return asked, results["runs"], committed["results"]["runs"]
+
+
+def test_a_temperature_added_to_the_scan_costs_only_its_own_run(tmp_path, monkeypatch):
+    temperatures = [run["temperature_K"] for run in recompute.load("full", "diffusion")["results"]["runs"]]
+    asked, runs, committed = scan(tmp_path, monkeypatch, temperatures + [500])
+    assert asked == [(500, len(temperatures))], "the committed runs are taken over"
+    same(runs[:-1], committed)
+    assert (tmp_path / "work" / runs[0]["file"]).read_bytes() == (recompute.folder("full") / committed[0]["file"]).read_bytes()
+
+
+@pytest.mark.parametrize("change", [lambda d: {**d, "code_sha256": "0" * 64},
+                                    lambda d: {**d, "parameters": {**d["parameters"], "duration_fs": 20000}},
+                                    lambda d: {**d, "potential": {**d["potential"], "torch": "0"}}],
+                         ids=["code", "parameters", "potential"])
+def test_runs_of_other_code_parameters_or_potential_are_computed_again(tmp_path, monkeypatch, change):
+    asked, _, _ = scan(tmp_path, monkeypatch, [400, 450], change)
+    assert asked == [(400, 0), (450, 1)]
+
+
+def test_a_run_is_taken_over_only_with_its_own_seed(tmp_path, monkeypatch):
+    asked, _, _ = scan(tmp_path, monkeypatch, [450, 400])  # the seed is the place in the list
+    assert asked == [(450, 0), (400, 1)]
 
 
 def test_the_recomputed_folder_holds_no_stray_files():
