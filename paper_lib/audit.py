@@ -166,7 +166,7 @@ def document(findings) -> dict:
             "summary": {"ledger": len(ledger_ids), "decided": len({f.id for f in decided} & ledger_ids),
                         "found": sum(f.found for f in decided), "not_found": sum(not f.found for f in decided),
                         "additional": sum(f.additional for f in findings)},
-            "findings": [asdict(f) for f in findings]}
+            "findings": [claims.stable(asdict(f)) for f in findings]}
 
 
 def write(findings, target):

@@ -51,6 +51,16 @@ def rounded(value, digits=4):
     return float(f"{value:.{digits}g}")
 
 
+def stable(value, digits=6):
+    """``value`` (nested dicts, lists, numbers) with every float to ``digits`` significant figures: a
+    least-squares fit's last digits differ between CPUs and BLAS kernels, committed JSON must not."""
+    if isinstance(value, dict):
+        return {key: stable(item, digits) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [stable(item, digits) for item in value]
+    return rounded(value, digits) if isinstance(value, float) else value
+
+
 BOUNDS = {"over": 1, "more than": 1, "above": 1, ">": 1, "at least": 1, "under": -1, "below": -1,
           "less than": -1, "<": -1, "at most": -1}  # ledger qualifiers that make the paper value a bound
 

@@ -300,7 +300,7 @@ def report_section(found=None) -> list:
 def write(path, found=None):
     """Write the comparison rows as JSON (``figures/recomputation.json``)."""
     found = rows() if found is None else found
-    atomic_write_text(path, json.dumps({"case": CASE, "potential": potential(), "rows": found}, indent=1) + "\n")
+    atomic_write_text(path, json.dumps({"case": CASE, "potential": potential(), "rows": claims.stable(found)}, indent=1) + "\n")
 
 
 def frame(found):

@@ -73,3 +73,12 @@ def test_merge_lists_every_claim(tmp_path):
     assert "reference dataset" in text and "## figS13" in text
     assert "**High-temperature Ea** (figS13): fitted above the detected jump" in text
     assert doc["remarks"][0]["notebook"] == "figS13"
+
+
+def test_stable_rounds_every_float_of_a_document_and_leaves_the_rest():
+    from paper_lib import claims
+
+    doc = {"a": 1.7178889797937422e-07, "b": [0.5298059510930323, 3, True, None, "x"], "c": {"d": 30576.588924888252}}
+    assert claims.stable(doc) == {"a": 1.71789e-07, "b": [0.529806, 3, True, None, "x"], "c": {"d": 30576.6}}
+    # the last digits another CPU gives (seen on the emulated older CPU) no longer show
+    assert claims.stable(1.7178889797927414e-07) == claims.stable(1.7178889797937422e-07)
