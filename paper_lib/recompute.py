@@ -37,6 +37,7 @@ import numpy as np
 import yaml
 
 from . import paths
+from .output import atomic_write_text
 
 OUT = paths.DATA / "recomputed"
 PARTS = ("structure", "migration", "interstitial", "diffusion")
@@ -393,10 +394,7 @@ def reanalyse(case_name="full", part="diffusion", root=OUT, log=print) -> Path:
         raise ValueError(f"{case_name}/{part}: the code that makes its files ({', '.join(CODE[part])}) changed "
                          f"since they were made, so they are not what it makes: compute the part again")
     fresh = reanalysed(document, folder(case_name, root))
-    path = folder(case_name, root) / f"{part}.json"
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(fresh, indent=1, sort_keys=True) + "\n")
-    temporary.replace(path)
+    path = atomic_write_text(folder(case_name, root) / f"{part}.json", json.dumps(fresh, indent=1, sort_keys=True) + "\n")
     log(f"{case_name}/{part}: reanalysed")
     return path
 
